@@ -1,0 +1,47 @@
+# tiesmap: `make` builds everything, `make test` runs the test suite.
+# Both set up .venv (pinned by requirements.lock) and TeX Live first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+CORES ?= 4
+
+.PHONY: all setup tex test lint lock clean dag
+
+all: setup tex
+	$(BIN)/snakemake --cores $(CORES)
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+tex:
+	@bash tools/ensure_tex.sh
+
+test: setup tex
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/snakefmt --check Snakefile workflow/rules
+	$(BIN)/snakemake --lint
+
+# Re-pin after changing dependencies in pyproject.toml (and environment.yml).
+lock:
+	rm -rf /tmp/tiesmap-lock-venv
+	$(PYTHON) -m venv /tmp/tiesmap-lock-venv
+	/tmp/tiesmap-lock-venv/bin/pip install --quiet '.[dev]'
+	/tmp/tiesmap-lock-venv/bin/pip freeze --exclude tiesmap | LC_ALL=C sort > requirements.lock
+
+dag: setup
+	$(BIN)/python -m tiesmap.cli rulegraph --readme README.md
+
+# Generated files only: never data/raw, config or code.
+clean:
+	rm -rf results data/processed logs .snakemake

@@ -1,0 +1,22 @@
+# tiesmap: coded events -> security-ties index -> models -> paper.
+# Read this file as the table of contents; each stage lives in workflow/rules/.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/codings.smk"
+include: "workflow/rules/index.smk"
+include: "workflow/rules/models.smk"
+include: "workflow/rules/exhibits.smk"
+include: "workflow/rules/paper.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        "results/paper.pdf",

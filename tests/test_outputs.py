@@ -1,0 +1,96 @@
+"""Numbers, LaTeX helpers, the paper log check, and the environment files."""
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tiesmap.latex import escape, fmt
+from tiesmap.numbers import camel, render_macros
+from tiesmap.paper import latex_log_problems
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_macros_are_sorted_and_letter_only():
+    text = render_macros({"NEvents": "12", "CoefWar": "0.100"})
+    assert text.splitlines()[1:] == [r"\newcommand{\CoefWar}{0.100}", r"\newcommand{\NEvents}{12}"]
+    with pytest.raises(ValueError, match="letters only"):
+        render_macros({"N2": "1"})
+    assert camel("war_preparation") == "WarPreparation"
+
+
+def test_latex_escape_and_fixed_format():
+    assert escape("50% & R_1 #2") == r"50\% \& R\_1 \#2"
+    assert fmt(-0.0001) == "0.000"
+    assert fmt(0.29525) == "0.295"
+
+
+def test_latex_log_problems():
+    log = "\n".join(
+        [
+            "This is pdfTeX",
+            "LaTeX Warning: Reference `tab:x' on page 1 undefined on input line 40.",
+            "LaTeX Warning: Citation `nobody2020' on page 2 undefined on input line 50.",
+            "./main.tex:12: Undefined control sequence.",
+            "Output written on main.pdf",
+        ]
+    )
+    problems = latex_log_problems(log, "main.log")
+    assert [p.row for p in problems] == [2, 3, 4]
+
+
+def _names(items):
+    return {
+        re.split(r"[<>=!~ ;\[]", item, maxsplit=1)[0].strip().lower().replace("_", "-")
+        for item in items
+    }
+
+
+def test_environment_yml_matches_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pip_side = _names(project["dependencies"] + project["optional-dependencies"]["dev"])
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda_side = _names(d for d in env["dependencies"] if isinstance(d, str)) - {"python", "pip"}
+    assert pip_side == conda_side
+
+
+def test_lock_pins_every_dependency():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = _names(project["dependencies"] + project["optional-dependencies"]["dev"])
+    lines = (ROOT / "requirements.lock").read_text().splitlines()
+    pinned = {
+        line.split("==")[0].lower().replace("_", "-"): line.split("==")[1]
+        for line in lines
+        if "==" in line
+    }
+    assert wanted <= set(pinned), wanted - set(pinned)
+    assert all(not line.startswith("-e") for line in lines)
+
+
+def test_readme_rule_graph_is_current():
+    from tiesmap.rulegraph import read_block, workflow_mermaid
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert read_block(readme) == workflow_mermaid(ROOT), "run `make dag` to update the README"
+
+
+def test_canonical_mermaid_is_sorted_and_named():
+    from tiesmap.rulegraph import canonical_mermaid
+
+    raw = "flowchart TB\n\tid0[all]\n\tid1[paper]\n\tid2[numbers]\n\tid2 --> id1\n\tid1 --> id0\n"
+    assert canonical_mermaid(raw).splitlines()[1:-1] == [
+        "flowchart LR",
+        "    numbers --> paper",
+        "    paper --> all",
+    ]
+
+
+def test_rule_environment_covers_runtime_dependencies():
+    """workflow/envs/tiesmap.yaml (for --use-conda) has what the rules import."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    needed = _names(project["dependencies"]) - {"snakemake", "jupyter", "papermill"}
+    env = yaml.safe_load((ROOT / "workflow/envs/tiesmap.yaml").read_text())
+    assert needed <= _names(d for d in env["dependencies"] if isinstance(d, str))

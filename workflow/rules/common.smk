@@ -1,0 +1,45 @@
+# Shared set-up: check the config before any rule runs, and name the inputs.
+import sys
+from pathlib import Path
+
+from tiesmap.config import check_config
+from tiesmap.errors import InputError
+
+try:
+    config = check_config(config)
+except InputError as err:
+    sys.stderr.write(f"tiesmap: the configuration is not valid.\n{err}\n")
+    sys.exit(2)
+
+from snakemake.settings.types import DeploymentMethod
+
+# Without --use-conda, the interpreter running Snakemake also runs every stage, so
+# rules behave the same from `make`, an activated venv or a cluster node sharing
+# the file system. With --use-conda, the rule's environment provides Python and the
+# package is taken from this checkout.
+if DeploymentMethod.CONDA in workflow.deployment_settings.deployment_method:
+    TIESMAP = "PYTHONPATH=workflow python -m tiesmap.cli"
+else:
+    TIESMAP = f"{sys.executable} -m tiesmap.cli"
+ENV = "../envs/tiesmap.yaml"
+PACKAGE = "workflow/tiesmap"
+CONFIG_FILE = "config/config.yaml"
+
+
+def code(*modules):
+    """Package modules a step depends on; editing one reruns only the steps using it."""
+    return [f"{PACKAGE}/{m}.py" for m in modules]
+
+
+def coder_file(coder):
+    """A coder's file: .csv, or .xlsx when only that exists."""
+    base = Path(config["codings"]["dir"]) / coder
+    xlsx = base.with_suffix(".xlsx")
+    return (
+        str(xlsx)
+        if xlsx.exists() and not base.with_suffix(".csv").exists()
+        else f"{base}.csv"
+    )
+
+
+CODER_FILES = [coder_file(c) for c in config["codings"]["coders"]]

@@ -1,0 +1,89 @@
+# Tables, figures and in-text numbers: one rule per exhibit, so changing one
+# exhibit's code rebuilds only that exhibit and the paper.
+
+
+rule table_operationalization:
+    input:
+        events="data/processed/events.parquet",
+        config=CONFIG_FILE,
+        codebook=config["codebook"],
+        code=code("tables", "latex"),
+    output:
+        "results/tables/operationalization.tex",
+    log:
+        "logs/table_operationalization.log",
+    benchmark:
+        "logs/benchmarks/table_operationalization.tsv"
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} table-operationalization --config {input.config}"
+        " --events {input.events} --out {output} 2> {log}"
+
+
+rule table_twoway_fe:
+    input:
+        model="results/models/twoway_fe.json",
+        code=code("tables", "latex"),
+    output:
+        "results/tables/twoway_fe.tex",
+    log:
+        "logs/table_twoway_fe.log",
+    benchmark:
+        "logs/benchmarks/table_twoway_fe.tsv"
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} table-regression --model {input.model} --out {output} 2> {log}"
+
+
+rule figure_events_by_area:
+    input:
+        events="data/processed/events.parquet",
+        config=CONFIG_FILE,
+        codebook=config["codebook"],
+        code=code("figures"),
+    output:
+        "results/figures/events_by_area.pdf",
+    log:
+        "logs/figure_events_by_area.log",
+    benchmark:
+        "logs/benchmarks/figure_events_by_area.tsv"
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} figure-events --config {input.config} --events {input.events}"
+        " --out {output} 2> {log}"
+
+
+rule numbers:
+    input:
+        codings="data/processed/codings.parquet",
+        events="data/processed/events.parquet",
+        disagreements="results/tables/disagreements.csv",
+        index="data/processed/tie_index.parquet",
+        model="results/models/twoway_fe.json",
+        scope="results/data/dyad_scope.json",
+        config=CONFIG_FILE,
+        code=code("numbers", "latex"),
+    output:
+        "results/numbers.tex",
+    log:
+        "logs/numbers.log",
+    benchmark:
+        "logs/benchmarks/numbers.tsv"
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} numbers --config {input.config} --codings {input.codings}"
+        " --events {input.events} --disagreements {input.disagreements}"
+        " --index {input.index} --model {input.model} --scope {input.scope}"
+        " --out {output} 2> {log}"

@@ -1,0 +1,29 @@
+# The paper: LaTeX that only \input's generated files from results/.
+
+
+rule paper:
+    input:
+        tex="paper/main.tex",
+        bib="paper/references.bib",
+        numbers="results/numbers.tex",
+        tables=[
+            "results/tables/operationalization.tex",
+            "results/tables/twoway_fe.tex",
+        ],
+        figures=["results/figures/events_by_area.pdf"],
+        code=code("paper"),
+    output:
+        "results/paper.pdf",
+    log:
+        "logs/paper.log",
+    benchmark:
+        "logs/benchmarks/paper.tsv"
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+        epoch=config["paper"]["source_date_epoch"],
+        outdir="data/processed/latex",
+    shell:
+        "SOURCE_DATE_EPOCH={params.epoch} FORCE_SOURCE_DATE=1 "
+        "{params.tiesmap} paper --tex {input.tex} --outdir {params.outdir} --out {output} > {log} 2>&1"

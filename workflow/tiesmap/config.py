@@ -1,0 +1,54 @@
+"""Loading and checking config/config.yaml.
+
+The workflow validates the config before any rule runs, so a typo in a key stops
+the build at once with the key's name instead of failing deep inside a rule.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from tiesmap.coder_files import Period
+from tiesmap.errors import InputError, Problem
+from tiesmap.yamlio import load_yaml, validate_against_schema
+
+
+def check_config(config: dict[str, Any], source: str = "config/config.yaml") -> dict[str, Any]:
+    """Validate a config mapping; YAML dates arrive as `date` and are kept as ISO text."""
+    config = _dates_to_text(config)
+    validate_against_schema(config, "config.schema.yaml", source)
+    problems = []
+    if config["period"]["start"] > config["period"]["end"]:
+        problems.append(Problem(source, None, "period", None, "start is after end"))
+    for i, war in enumerate(config["wars"]):
+        for key in ("start", "end"):
+            if war[key] is not None:
+                try:
+                    date.fromisoformat(war[key])
+                except ValueError:
+                    problems.append(
+                        Problem(source, None, f"wars.{i}.{key}", war[key], "not a date YYYY-MM-DD")
+                    )
+    if problems:
+        raise InputError(problems)
+    return config
+
+
+def load_config(path: str | Path) -> dict[str, Any]:
+    return check_config(load_yaml(path), str(path))
+
+
+def period_of(config: dict[str, Any]) -> Period:
+    return Period(config["period"]["start"], config["period"]["end"])
+
+
+def _dates_to_text(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _dates_to_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_to_text(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

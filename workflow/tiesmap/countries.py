@@ -1,0 +1,93 @@
+"""Country names and codes: English names, ISO3 and Correlates of War (COW) codes.
+
+country_converter does the name matching. It has no COW classification, so COW
+codes come from its Gleditsch-Ward codes plus the few documented cases where the
+two systems differ. Names that cannot be matched are errors, never silent NaN.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+import country_converter as coco
+
+# Spellings used by SIPRI and COW that country_converter does not resolve, or
+# resolves to a successor state we must keep distinct (historical states get
+# their ISO 3166-3 codes).
+ALIASES: dict[str, str] = {
+    "soviet union": "SUN",
+    "ussr": "SUN",
+    "yugoslavia": "YUG",
+    "czechoslovakia": "CSK",
+    "east germany (gdr)": "DDR",
+    "german democratic republic": "DDR",
+    "uae": "ARE",
+    "korea, north": "PRK",
+    "korea, south": "KOR",
+    "north korea": "PRK",
+    "south korea": "KOR",
+}
+
+# COW codes where they differ from Gleditsch-Ward (Gleditsch & Ward 1999, Table 1)
+# or where the state is historical. Source: COW State System Membership v2016.
+COW_OVERRIDES: dict[str, int] = {
+    "DEU": 255,
+    "YEM": 679,
+    "SRB": 345,
+    "VNM": 816,
+    "SUN": 365,
+    "YUG": 345,
+    "CSK": 315,
+    "DDR": 265,
+}
+
+HISTORICAL = {"SUN", "YUG", "CSK", "DDR"}
+
+_NOT_FOUND = "__not_found__"
+
+
+@lru_cache(maxsize=1)
+def _converter() -> coco.CountryConverter:
+    logging.getLogger("country_converter").setLevel(logging.CRITICAL)
+    return coco.CountryConverter()
+
+
+@lru_cache(maxsize=4096)
+def to_iso3(name: str) -> str | None:
+    """ISO3 code for a country name or code; None when it cannot be matched."""
+    key = " ".join(str(name).split())
+    if not key:
+        return None
+    if key.lower() in ALIASES:
+        return ALIASES[key.lower()]
+    if key.upper() in HISTORICAL:
+        return key.upper()
+    result = _converter().convert(key, to="ISO3", not_found=_NOT_FOUND)
+    if not isinstance(result, str) or result == _NOT_FOUND:
+        return None
+    return result
+
+
+@lru_cache(maxsize=4096)
+def to_cow(iso3: str) -> int | None:
+    """COW state code for an ISO3 code; None where the state has none."""
+    if iso3 in COW_OVERRIDES:
+        return COW_OVERRIDES[iso3]
+    result = _converter().convert(iso3, src="ISO3", to="GWcode", not_found=_NOT_FOUND)
+    if result == _NOT_FOUND or result is None:
+        return None
+    try:
+        return int(result)
+    except (TypeError, ValueError):
+        return None
+
+
+@lru_cache(maxsize=4096)
+def to_name(iso3: str) -> str:
+    """Short English name for display in tables and figures."""
+    names = {"SUN": "Soviet Union", "YUG": "Yugoslavia", "CSK": "Czechoslovakia", "DDR": "GDR"}
+    if iso3 in names:
+        return names[iso3]
+    result = _converter().convert(iso3, src="ISO3", to="name_short", not_found=iso3)
+    return str(result)

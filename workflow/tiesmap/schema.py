@@ -1,0 +1,62 @@
+"""The canonical event schema, enforced with pandera.
+
+Every source -- hand codings and adapters alike -- must produce frames that pass
+`EVENT_SCHEMA`; nothing downstream needs to know where an event came from.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from tiesmap.codebook import AREAS
+from tiesmap.errors import InputError, Problem
+
+_ISO3_LIST = r"^[A-Z]{3}(;[A-Z]{3})+$"
+_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+EVENT_SCHEMA = pa.DataFrameSchema(
+    {
+        "event_id": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "date_start": pa.Column(str, pa.Check.str_matches(_DATE)),
+        "date_end": pa.Column(str, pa.Check(lambda s: (s == "") | s.str.match(_DATE))),
+        "date_precision": pa.Column(str, pa.Check.isin(["day", "month", "year"])),
+        "participants": pa.Column(str, pa.Check.str_matches(_ISO3_LIST)),
+        "participants_cow": pa.Column(str),
+        "n_participants": pa.Column(int, pa.Check.ge(2)),
+        "activity": pa.Column(str),
+        "area": pa.Column(str, pa.Check.isin(list(AREAS))),
+        "level": pa.Column(str),
+        "format": pa.Column(str, pa.Check.isin(["bilateral", "multilateral"])),
+        "forum": pa.Column(str),
+        "location": pa.Column(str),
+        "source": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "source_type": pa.Column(str),
+        "confidence": pa.Column(str, pa.Check.isin(["high", "medium", "low"])),
+        "follow_up": pa.Column(bool),
+        "coder": pa.Column(str),
+        "notes": pa.Column(str),
+    },
+    strict=True,
+    ordered=True,
+    coerce=False,
+)
+
+
+def validate_events(events: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Validate against the canonical schema; failures become an InputError."""
+    try:
+        return EVENT_SCHEMA.validate(events, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        cases = err.failure_cases
+        problems = [
+            Problem(
+                source,
+                None if pd.isna(r["index"]) else int(r["index"]) + 2,
+                None if pd.isna(r["column"]) else str(r["column"]),
+                None if pd.isna(r["failure_case"]) else str(r["failure_case"]),
+                f"schema check failed: {r['check']}",
+            )
+            for r in cases.to_dict("records")
+        ]
+        raise InputError(problems) from None
