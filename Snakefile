@@ -13,6 +13,7 @@ include: "workflow/rules/codings.smk"
 include: "workflow/rules/index.smk"
 include: "workflow/rules/models.smk"
 include: "workflow/rules/exhibits.smk"
+include: "workflow/rules/notebooks.smk"
 include: "workflow/rules/paper.smk"
 
 
@@ -20,3 +21,5 @@ rule all:
     default_target: True
     input:
         "results/paper.pdf",
+        "results/codebook.md",
+        "results/notebooks/data_audit.ipynb",

@@ -60,3 +60,18 @@ def write_coder_file(path: Path, rows: list[dict[str, str]], columns=COLUMNS) ->
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+@pytest.fixture(scope="session")
+def partial_codebook():
+    """The project's codebook with regime security marked not yet collected, to test
+    that an uncollected area stays missing (never zero) all the way to the index."""
+    import yaml
+
+    from tiesmap.codebook import codebook_from_dict
+
+    data = yaml.safe_load((ROOT / "config" / "codebook.yaml").read_text(encoding="utf-8"))
+    for spec in data["activities"].values():
+        if spec["area"] == "regime_security":
+            spec["status"] = "not_yet_collected"
+    return codebook_from_dict(data, "partial codebook")

@@ -40,7 +40,11 @@ def test_valid_file_gives_canonical_events(tmp_path, codebook, period):
     [
         ({"participants": "CHN;Atlantis"}, "participants", "unknown country"),
         ({"activity": "tea_party"}, "activity", "unknown activity code"),
-        ({"activity": "law_enforcement", "level": "official"}, "activity", "not_yet_collected"),
+        (
+            {"activity": "parliamentary_exchange", "level": "parliament"},
+            "activity",
+            "not_yet_collected",
+        ),
         ({"date_start": "2019-02-30"}, "date_start", "day 30 does not exist"),
         ({"date_start": "April 2019"}, "date_start", "bad date"),
         ({"date_end": "2019-04-01"}, "date_end", "ends before it starts"),
@@ -125,7 +129,7 @@ def test_xlsx_is_read_and_excel_dates_keep_their_precision_check(tmp_path, codeb
     path = tmp_path / "coder_x.xlsx"
     wb.save(path)
     table = read_table(path)
-    assert table.loc[1, "date_start"] == "2019-04-01"
+    assert table.loc[3, "date_start"] == "2019-04-01"  # indexed by spreadsheet row
     found = check_coder_table(table, str(path), codebook, period)
     assert [(p.row, p.column) for p in found] == [(3, "date_precision")]
 
@@ -168,3 +172,21 @@ def test_cli_check_accepts_the_pilot_files():
     )
     assert run.returncode == 0, run.stderr
     assert "OK" in run.stdout
+
+
+def test_blank_lines_do_not_shift_reported_rows(tmp_path, codebook, period):
+    path = write_coder_file(tmp_path / "coder_x.csv", [good_row()])
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(",,,,,,,,,,,,,,,\n")
+    rows = [good_row(event_id="E003", participants="CHN;Narnia")]
+    extra = write_coder_file(tmp_path / "extra.csv", rows)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(extra.read_text(encoding="utf-8").splitlines()[1] + "\n")
+    found = problems_of_file(path, codebook, period)
+    assert (4, "participants", "unknown country name or code") in found
+
+
+def problems_of_file(path, codebook, period):
+    with pytest.raises(InputError) as err:
+        load_codings([path], codebook, period)
+    return [(p.row, p.column, p.message) for p in err.value.problems]

@@ -17,12 +17,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_project_config_and_codebook_are_valid(config, codebook):
     assert config["focal_states"] == ["CHN", "RUS", "IRN", "PRK"]
-    assert set(codebook.collected_areas()) == {
+    assert codebook.collected_areas() == [
         "contacts",
+        "regime_security",
         "war_preparation",
         "missions_outside_war",
         "wartime_support",
-    }
+    ]
+    assert codebook.activities["parliamentary_exchange"].status != "collected"
 
 
 @pytest.mark.parametrize(

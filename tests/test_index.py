@@ -42,14 +42,14 @@ def test_inverse_multilateral_weight():
     assert set(expand_to_dyads(ev, "inverse")["weight"]) == {0.5}
 
 
-def test_panel_is_balanced_and_keeps_not_collected_missing(codebook):
+def test_panel_is_balanced_and_keeps_not_collected_missing(partial_codebook):
     ev = events(
         ("E1", "2019-04-25", "RUS;PRK", "summit", "contacts", False),
         ("E2", "2019-07-23", "CHN;RUS", "joint_patrol", "missions_outside_war", False),
         ("E3", "2019-09-16", "CHN;RUS;IND", "exercise", "war_preparation", False),
     )
     dy = expand_to_dyads(ev)
-    panel = build_dyad_year(dy, ["CHN", "RUS", "IRN", "PRK"], 2018, 2020, codebook)
+    panel = build_dyad_year(dy, ["CHN", "RUS", "IRN", "PRK"], 2018, 2020, partial_codebook)
     assert panel.shape[0] == 6 * 3
     assert not panel.duplicated(["dyad", "year"]).any()
     assert panel["n_regime_security"].isna().all()  # not collected: never zero
@@ -120,7 +120,7 @@ def test_normalisation_by_hand():
     assert normalise(pd.Series([2.0, 2.0]), "minmax").tolist() == [0.0, 0.0]
 
 
-def test_index_is_weighted_mean_of_collected_areas(codebook):
+def test_index_is_weighted_mean_of_collected_areas(partial_codebook):
     panel = pd.DataFrame(
         {
             "dyad": ["A-B", "A-B"],
@@ -152,7 +152,7 @@ def test_index_is_weighted_mean_of_collected_areas(codebook):
         1,
     )
     weights["contacts"] = 2
-    out = build_tie_index(panel, codebook, "minmax", weights)
+    out = build_tie_index(panel, partial_codebook, "minmax", weights)
     # 2019: only wartime support (score 1, weight 1) -> 1/5; 2020: contacts (2) + war prep (1) -> 3/5
     assert out["tie_index"].tolist() == pytest.approx([1 / 5, 3 / 5])
     assert out["score_regime_security"].isna().all()

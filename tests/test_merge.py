@@ -101,3 +101,17 @@ def test_merge_is_independent_of_row_order(codebook):
 
 def test_missing_adjudication_file_means_none(tmp_path):
     assert read_adjudication(tmp_path / "nope.csv").empty
+
+
+def test_trace_shows_coder_rows_sources_and_resolution(codebook):
+    from tiesmap.trace import trace_event
+
+    c = codings(codebook, good_row(coder="a"), good_row(coder="b", confidence="low"))
+    c["source_record"] = ["coder_a.csv:row 2", "coder_b.csv:row 7"]
+    result = merge_codings(c, adjudication(), ["a", "b"], allow_provisional=True)
+    text = trace_event("E001", result.events, c, result.disagreements)
+    assert "merged from: coder_a.csv:row 2;coder_b.csv:row 7" in text
+    assert "http://shandong.chinadaily.com.cn/2019-05/05/c_369131.htm" in text
+    assert "disagreement on confidence: provisional -> 'high'" in text
+    with pytest.raises(InputError, match="no such merged event"):
+        trace_event("E404", result.events, c, result.disagreements)

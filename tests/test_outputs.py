@@ -91,6 +91,6 @@ def test_canonical_mermaid_is_sorted_and_named():
 def test_rule_environment_covers_runtime_dependencies():
     """workflow/envs/tiesmap.yaml (for --use-conda) has what the rules import."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    needed = _names(project["dependencies"]) - {"snakemake", "jupyter", "papermill"}
+    needed = _names(project["dependencies"]) - {"snakemake", "jupyter"}
     env = yaml.safe_load((ROOT / "workflow/envs/tiesmap.yaml").read_text())
     assert needed <= _names(d for d in env["dependencies"] if isinstance(d, str))

@@ -79,6 +79,8 @@ def test_pdf_is_built_with_table_figure_and_numbers(builds):
         "results/tables/twoway_fe.tex",
         "results/figures/events_by_area.pdf",
         "results/numbers.tex",
+        "results/codebook.md",
+        "results/notebooks/data_audit.ipynb",
     ]:
         assert (first / exhibit).stat().st_size > 0
     if shutil.which("pdftotext"):

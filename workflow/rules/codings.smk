@@ -42,3 +42,24 @@ rule merge_codings:
         "{params.tiesmap} merge --config {input.config} --codings {input.codings}"
         " --adjudication {input.adjudication} --out {output.events}"
         " --disagreements {output.disagreements} 2> {log}"
+
+
+rule reliability:
+    input:
+        codings="data/processed/codings.parquet",
+        config=CONFIG_FILE,
+        code=code("reliability", "tables", "latex"),
+    output:
+        table="results/tables/reliability.tex",
+        csv="results/data/reliability.csv",
+    log:
+        "logs/reliability.log",
+    benchmark:
+        "logs/benchmarks/reliability.tsv"
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} reliability --config {input.config} --codings {input.codings}"
+        " --out {output.table} --csv {output.csv} 2> {log}"

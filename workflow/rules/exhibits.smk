@@ -70,6 +70,7 @@ rule numbers:
         index="data/processed/tie_index.parquet",
         model="results/models/twoway_fe.json",
         scope="results/data/dyad_scope.json",
+        reliability="results/data/reliability.csv",
         config=CONFIG_FILE,
         code=code("numbers", "latex"),
     output:
@@ -86,4 +87,24 @@ rule numbers:
         "{params.tiesmap} numbers --config {input.config} --codings {input.codings}"
         " --events {input.events} --disagreements {input.disagreements}"
         " --index {input.index} --model {input.model} --scope {input.scope}"
+        " --reliability {input.reliability}"
         " --out {output} 2> {log}"
+
+
+rule coding_guide:
+    input:
+        codebook=config["codebook"],
+        config=CONFIG_FILE,
+        code=code("codebook"),
+    output:
+        "results/codebook.md",
+    log:
+        "logs/coding_guide.log",
+    benchmark:
+        "logs/benchmarks/coding_guide.tsv"
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} coding-guide --config {input.config} --out {output} 2> {log}"

@@ -9,6 +9,7 @@ rule paper:
         tables=[
             "results/tables/operationalization.tex",
             "results/tables/twoway_fe.tex",
+            "results/tables/reliability.tex",
         ],
         figures=["results/figures/events_by_area.pdf"],
         code=code("paper"),

@@ -219,6 +219,7 @@ def cmd_numbers(args: argparse.Namespace) -> int:
         index=pd.read_parquet(args.index),
         model=json.loads(Path(args.model).read_text(encoding="utf-8")),
         scope=json.loads(Path(args.scope).read_text(encoding="utf-8")),
+        reliability=pd.read_csv(args.reliability),
         codebook=load_codebook(config["codebook"]),
         config=config,
     )
@@ -239,6 +240,56 @@ def cmd_rulegraph(args: argparse.Namespace) -> int:
     readme = Path(args.readme)
     block = workflow_mermaid(readme.resolve().parent)
     write_text(readme, replace_block(readme.read_text(encoding="utf-8"), block))
+    return 0
+
+
+def cmd_coding_guide(args: argparse.Namespace) -> int:
+    from tiesmap.codebook import load_codebook, render_coding_guide
+    from tiesmap.config import load_config
+
+    config = load_config(args.config)
+    write_text(args.out, render_coding_guide(load_codebook(config["codebook"])))
+    return 0
+
+
+def cmd_notebook(args: argparse.Namespace) -> int:
+    from tiesmap.notebooks import run_notebook
+
+    run_notebook(args.notebook, args.out, dict(args.param or []))
+    return 0
+
+
+def cmd_reliability(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tiesmap.config import load_config
+    from tiesmap.reliability import reliability_table
+    from tiesmap.tables import reliability_latex
+
+    config = load_config(args.config)
+    draws = config["reliability"]["bootstrap_draws"]
+    table = reliability_table(
+        pd.read_parquet(args.codings), config["codings"]["coders"], draws, config["seed"]
+    )
+    _ensure_parent(args.csv)
+    table.round(10).to_csv(args.csv, index=False, lineterminator="\n")
+    write_text(args.out, reliability_latex(table, draws))
+    return 0
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tiesmap.trace import trace_event
+
+    print(
+        trace_event(
+            args.event_id,
+            pd.read_parquet(args.events),
+            pd.read_parquet(args.codings),
+            pd.read_csv(args.disagreements, dtype=str, keep_default_na=False),
+        )
+    )
     return 0
 
 
@@ -308,6 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
         index="tie index",
         model="model JSON",
         scope="scope JSON",
+        reliability="reliability CSV",
         out="numbers.tex",
     )
     verb(
@@ -318,6 +370,29 @@ def build_parser() -> argparse.ArgumentParser:
         outdir="latex folder",
         out="PDF",
     )
+    verb("coding-guide", cmd_coding_guide, "coding guide from the codebook", out="markdown")
+    p = verb(
+        "notebook",
+        cmd_notebook,
+        "execute a notebook with papermill",
+        notebook="ipynb",
+        out="executed ipynb",
+    )
+    p.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"))
+    verb(
+        "reliability",
+        cmd_reliability,
+        "Krippendorff's alpha per variable",
+        codings="codings",
+        out="LaTeX table",
+        csv="CSV table",
+    )
+    p = sub.add_parser("trace", help="show the source rows behind a merged event")
+    p.add_argument("event_id")
+    p.add_argument("--events", default="data/processed/events.parquet")
+    p.add_argument("--codings", default="data/processed/codings.parquet")
+    p.add_argument("--disagreements", default="results/tables/disagreements.csv")
+    p.set_defaults(func=cmd_trace)
     verb("rulegraph", cmd_rulegraph, "regenerate the README's rule graph", readme="README.md")
     return parser
 

@@ -99,3 +99,44 @@ def codebook_from_dict(data: dict, source: str) -> Codebook:
 
 def load_codebook(path: str | Path) -> Codebook:
     return codebook_from_dict(load_yaml(path), str(path))
+
+
+STATUS_WORDS = {
+    "collected": "collected (an absence of events is an observed zero)",
+    "not_yet_collected": "not yet collected (absence means missing data, never zero)",
+    "not_applicable_yet": "not applicable yet (not expected among the focal states)",
+}
+
+
+def render_coding_guide(codebook: Codebook) -> str:
+    """The coding guide coders and reviewers read, generated from the same codebook
+    the software applies, so the two cannot drift apart."""
+    lines = [
+        "# tiesmap coding guide",
+        "",
+        f"Generated from `config/codebook.yaml` (version {codebook.version}); do not edit.",
+        "",
+        "## Levels",
+        "",
+        "| code | meaning |",
+        "|---|---|",
+    ]
+    lines += [f"| `{code}` | {text} |" for code, text in codebook.levels.items()]
+    for area in AREAS:
+        spec = codebook.areas[area]
+        lines += ["", f"## {spec['label']} (`{area}`)", "", " ".join(spec["description"].split())]
+        for act in codebook.activities_in(area):
+            lines += [
+                "",
+                f"### {act.label} (`{act.code}`)",
+                "",
+                f"- Status: {STATUS_WORDS[act.status]}",
+                f"- Definition: {act.definition}",
+                "- Include: " + " ".join(act.include),
+                "- Exclude: " + " ".join(act.exclude),
+                "- Levels: " + ", ".join(f"`{lv}`" for lv in act.levels),
+                f"- Example: {act.example}",
+            ]
+            if act.directed:
+                lines.append("- Directed: list the supplying state first.")
+    return "\n".join(lines) + "\n"

@@ -101,8 +101,14 @@ def read_table(
             )
     if problems:
         raise InputError(problems)
-    body = [r for r in body if any(cell.strip() for cell in r)]
-    return pd.DataFrame(body, columns=header, dtype=str)
+    return _frame(header, body)
+
+
+def _frame(header: list[str], body: list[list[str]]) -> pd.DataFrame:
+    """Text table indexed by spreadsheet row number (header = 1), blank rows left out,
+    so every later message can name the row the coder sees."""
+    kept = [(i, r) for i, r in enumerate(body, start=2) if any(c.strip() for c in r)]
+    return pd.DataFrame([r for _, r in kept], columns=header, index=[i for i, _ in kept], dtype=str)
 
 
 def _read_xlsx(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -> pd.DataFrame:
@@ -117,7 +123,8 @@ def _read_xlsx(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) 
     ws = wb.worksheets[0]
     values = [[_cell_text(c) for c in row] for row in ws.iter_rows(values_only=True)]
     wb.close()
-    values = [r for r in values if any(c.strip() for c in r)]
+    while values and not any(c.strip() for c in values[0]):
+        values = values[1:]
     if not values:
         raise InputError([Problem(str(path), None, None, None, "file is empty")])
     header = values[0]
@@ -127,7 +134,7 @@ def _read_xlsx(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) 
     if problems:
         raise InputError(problems)
     body = [r[: len(header)] + [""] * (len(header) - len(r)) for r in values[1:]]
-    return pd.DataFrame(body, columns=header, dtype=str)
+    return _frame(header, body)
 
 
 def _cell_text(value: object) -> str:
@@ -173,7 +180,7 @@ def check_coder_table(
 
     table = table.reindex(columns=list(COLUMNS), fill_value="")
     seen_ids: dict[str, int] = {}
-    for i, rec in enumerate(table.to_dict("records"), start=2):
+    for i, rec in zip(table.index, table.to_dict("records"), strict=True):
         rec = {k: (v or "").strip() for k, v in rec.items()}
         for column, value in rec.items():
             if value.startswith(FORMULA_START):
@@ -282,7 +289,7 @@ def _check_format(rec: dict, parts: list[str], i: int, add) -> None:
         add(i, "format", rec["format"], "multilateral event with two participants needs a forum")
 
 
-def to_canonical(table: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+def to_canonical(table: pd.DataFrame, codebook: Codebook, file: str = "") -> pd.DataFrame:
     """Canonical events from a checked coder table: ISO3 participants, derived area,
     date precision and COW codes, booleans for follow-up."""
     table = table.reindex(columns=list(COLUMNS), fill_value="").apply(lambda s: s.str.strip())
@@ -299,6 +306,8 @@ def to_canonical(table: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     out["area"] = table["activity"].map(codebook.area_of)
     out["follow_up"] = table["follow_up"].map(YES_NO)
     out["source_type"] = table["source_type"]
+    name = Path(file).name if file else "table"
+    out["source_record"] = [f"{name}:row {i}" for i in table.index]
     return out[list(CANONICAL_COLUMNS)].sort_values(["coder", "event_id"]).reset_index(drop=True)
 
 
@@ -322,6 +331,7 @@ CANONICAL_COLUMNS = (
     "follow_up",
     "coder",
     "notes",
+    "source_record",
 )
 
 
@@ -338,7 +348,7 @@ def load_codings(paths: list[str | Path], codebook: Codebook, period: Period) ->
         found = check_coder_table(table, str(path), codebook, period)
         problems.extend(found)
         if not found:
-            tables.append(to_canonical(table, codebook))
+            tables.append(to_canonical(table, codebook, str(path)))
     if problems:
         raise InputError(problems)
     if not tables:

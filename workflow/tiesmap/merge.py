@@ -120,6 +120,7 @@ def merge_codings(
             dict.fromkeys(s.strip() for src in group["source"] for s in src.split("|") if s.strip())
         )
         row["coders"] = ";".join(group["coder"])
+        row["source_record"] = ";".join(group["source_record"])
         row["n_coders"] = len(group)
         row["provisional"] = bool(flagged)
         row["provisional_variables"] = ";".join(flagged)

@@ -35,6 +35,7 @@ def compute_numbers(
     index: pd.DataFrame,
     model: dict[str, Any],
     scope: dict[str, int],
+    reliability: pd.DataFrame,
     codebook: Codebook,
     config: dict[str, Any],
 ) -> dict[str, str]:
@@ -74,4 +75,11 @@ def compute_numbers(
             v[f"SE{key}"] = fmt(model["std_errors"][name])
             v[f"P{key}"] = fmt(model["pvalues"][name])
     v["ModelNObs"] = str(model["nobs"])
+    rel = reliability.set_index("variable")
+    for name in ("activity", "level", "participants", "date_start", "follow_up", "confidence"):
+        v[f"Alpha{camel(name)}"] = fmt(rel.loc[name, "alpha"])
+    v["AlphaConfidenceLow"] = fmt(rel.loc["confidence", "ci_low"])
+    v["AlphaConfidenceHigh"] = fmt(rel.loc["confidence", "ci_high"])
+    v["NReliabilityUnits"] = str(int(rel["units"].max()))
+    v["AlphaMinVariable"] = escape(str(rel["alpha"].idxmin()).replace("_", " "))
     return v

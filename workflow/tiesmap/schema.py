@@ -36,6 +36,7 @@ EVENT_SCHEMA = pa.DataFrameSchema(
         "follow_up": pa.Column(bool),
         "coder": pa.Column(str),
         "notes": pa.Column(str),
+        "source_record": pa.Column(str, pa.Check.str_length(min_value=1)),
     },
     strict=True,
     ordered=True,
@@ -45,10 +46,13 @@ EVENT_SCHEMA = pa.DataFrameSchema(
 
 def validate_events(events: pd.DataFrame, source: str) -> pd.DataFrame:
     """Validate against the canonical schema; failures become an InputError."""
+    return _validate(EVENT_SCHEMA, events, source)
+
+
+def _validate(schema: pa.DataFrameSchema, events: pd.DataFrame, source: str) -> pd.DataFrame:
     try:
-        return EVENT_SCHEMA.validate(events, lazy=True)
+        return schema.validate(events, lazy=True)
     except pa.errors.SchemaErrors as err:
-        cases = err.failure_cases
         problems = [
             Problem(
                 source,
@@ -57,6 +61,25 @@ def validate_events(events: pd.DataFrame, source: str) -> pd.DataFrame:
                 None if pd.isna(r["failure_case"]) else str(r["failure_case"]),
                 f"schema check failed: {r['check']}",
             )
-            for r in cases.to_dict("records")
+            for r in err.failure_cases.to_dict("records")
         ]
         raise InputError(problems) from None
+
+
+# Every event carries `source_record`: where it came from in its native file
+# (coder file and row, or the dataset's record id), so numbers can be traced back.
+# Adapters for third-party datasets add two columns to the canonical ones:
+# `tiv` (SIPRI trend-indicator value of the record, NaN where not applicable) and
+# `flags` (the source's uncertainty markers, ';'-separated, e.g. 'order_year_estimate').
+SOURCE_EVENT_SCHEMA = EVENT_SCHEMA.add_columns(
+    {
+        "tiv": pa.Column(float, pa.Check.ge(0), nullable=True),
+        "flags": pa.Column(str),
+    }
+)
+SOURCE_EVENT_COLUMNS = tuple(SOURCE_EVENT_SCHEMA.columns)
+
+
+def validate_source_events(events: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Validate adapter output against the canonical schema plus the adapter columns."""
+    return _validate(SOURCE_EVENT_SCHEMA, events, source)

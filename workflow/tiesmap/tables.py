@@ -127,3 +127,36 @@ def operationalization_table(summary: pd.DataFrame, codebook: Codebook) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def reliability_latex(table: pd.DataFrame, draws: int) -> str:
+    """Krippendorff's alpha per variable with bootstrap intervals (booktabs)."""
+    lines = [
+        r"\begin{table}[htbp]",
+        r"\centering\small",
+        r"\caption{Intercoder reliability: Krippendorff's $\alpha$ per coded variable}",
+        r"\label{tab:reliability}",
+        r"\begin{tabular}{llrrrr}",
+        r"\toprule",
+        r"Variable & Level & $\alpha$ & 95\% interval & Events & Agreement \\",
+        r"\midrule",
+    ]
+    for r in table.to_dict("records"):
+        interval = "--" if pd.isna(r["ci_low"]) else f"[{fmt(r['ci_low'])}, {fmt(r['ci_high'])}]"
+        alpha = "--" if pd.isna(r["alpha"]) else fmt(r["alpha"])
+        lines.append(
+            rf"{escape(r['variable'])} & {r['level']} & {alpha} & {interval} & {r['units']}"
+            rf" & {fmt(100 * r['agreement'], 1)}\% \\"
+        )
+    coders = int(table["coders"].iloc[0]) if len(table) else 0
+    lines += [
+        r"\bottomrule",
+        r"\end{tabular}",
+        rf"\par\smallskip\parbox{{0.85\linewidth}}{{\footnotesize {coders} coders; events coded "
+        rf"by at least two. Intervals: percentile bootstrap over events, {draws} draws. "
+        r"Agreement: share of events on which all coders gave the same value. "
+        r"$\alpha \geq .80$ is conventionally reliable, $\geq .667$ tentative.}",
+        r"\end{table}",
+        "",
+    ]
+    return "\n".join(lines)
