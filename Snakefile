@@ -23,3 +23,5 @@ rule all:
         "results/paper.pdf",
         "results/codebook.md",
         "results/notebooks/data_audit.ipynb",
+        "results/data/datapackage.json",
+        "results/data/network.csv",

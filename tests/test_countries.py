@@ -42,3 +42,10 @@ def test_unknown_names_are_none_not_nan(name):
 @pytest.mark.parametrize("iso3", ["CHN", "RUS", "IRN", "PRK", "IND", "VNM", "MMR", "KAZ"])
 def test_iso3_name_round_trip(iso3):
     assert to_iso3(to_name(iso3)) == iso3
+
+
+@pytest.mark.parametrize(
+    ("iso3", "cow"), [("CZE", 316), ("KIR", 946), ("TUV", 947), ("TON", 955), ("NRU", 970)]
+)
+def test_cow_codes_where_gleditsch_ward_differs(iso3, cow):
+    assert to_cow(iso3) == cow

@@ -4,9 +4,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tiesmap.codebook import AREAS
 from tiesmap.dyads import expand_to_dyads
-from tiesmap.index import add_sustained_ties, build_tie_index, normalise
+from tiesmap.index import (
+    add_sustained_ties,
+    aggregate,
+    build_tie_index,
+    coherence,
+    cronbach_alpha,
+    normalise,
+    pca_weights,
+)
 from tiesmap.panel import build_dyad_year, dyads_in_scope, scope_report
+
+FOCAL = ["CHN", "RUS", "IRN", "PRK"]
 
 
 def events(*specs):
@@ -36,10 +47,25 @@ def test_n_participants_give_n_choose_2_dyads(n):
     assert (dy["state_a"] < dy["state_b"]).all()
 
 
-def test_inverse_multilateral_weight():
+def test_multilateral_weights():
     ev = events(("E1", "2019-12-27", "IRN;RUS;CHN", "exercise", "war_preparation", False))
     assert set(expand_to_dyads(ev, "full")["weight"]) == {1.0}
     assert set(expand_to_dyads(ev, "inverse")["weight"]) == {0.5}
+    assert set(expand_to_dyads(ev, "excluded")["weight"]) == {0.0}
+    bilateral = events(("E2", "2019-12-27", "IRN;RUS", "summit", "contacts", False))
+    assert set(expand_to_dyads(bilateral, "excluded")["weight"]) == {1.0}
+
+
+def test_directed_activity_pairs_only_with_origin():
+    ev = events(("E1", "2023", "PRK;RUS;BLR", "weapons_delivery", "wartime_support", False))
+    dy = expand_to_dyads(ev, directed=frozenset({"weapons_delivery"}))
+    assert sorted(dy["dyad"]) == ["BLR-PRK", "PRK-RUS"]
+    assert set(dy["origin"]) == {"PRK"}
+
+
+def test_dyads_in_scope_with_partners():
+    assert dyads_in_scope(["RUS", "CHN", "PRK"]) == ["CHN-PRK", "CHN-RUS", "PRK-RUS"]
+    assert dyads_in_scope(["CHN", "RUS"], ["IND"]) == ["CHN-IND", "CHN-RUS", "IND-RUS"]
 
 
 def test_panel_is_balanced_and_keeps_not_collected_missing(partial_codebook):
@@ -49,29 +75,45 @@ def test_panel_is_balanced_and_keeps_not_collected_missing(partial_codebook):
         ("E3", "2019-09-16", "CHN;RUS;IND", "exercise", "war_preparation", False),
     )
     dy = expand_to_dyads(ev)
-    panel = build_dyad_year(dy, ["CHN", "RUS", "IRN", "PRK"], 2018, 2020, partial_codebook)
+    dyads = dyads_in_scope(FOCAL)
+    panel = build_dyad_year(dy, dyads, 2018, 2020, partial_codebook)
     assert panel.shape[0] == 6 * 3
     assert not panel.duplicated(["dyad", "year"]).any()
     assert panel["n_regime_security"].isna().all()  # not collected: never zero
+    assert panel["uncollected_regime_security"].all()
     one = panel.set_index(["dyad", "year"])
     assert one.loc[("PRK-RUS", 2019), "n_contacts"] == 1
     assert one.loc[("CHN-RUS", 2019), "n_war_preparation"] == 1
     assert one.loc[("CHN-IRN", 2019), "n_contacts"] == 0  # collected: an observed zero
-    assert scope_report(dy, ["CHN", "RUS", "IRN", "PRK"]) == {
+    assert one.loc[("CHN-RUS", 2019), "multilateral_share"] == 0.5
+    assert scope_report(dy, dyads) == {
         "dyad_events": 5,
         "dyad_events_in_scope": 3,
         "dyad_events_out_of_scope": 2,
+        "dyad_events_zero_weight": 0,
     }
 
 
-def test_dyads_in_scope():
-    assert dyads_in_scope(["RUS", "CHN", "PRK"]) == ["CHN-PRK", "CHN-RUS", "PRK-RUS"]
+def test_source_coverage_makes_years_missing(codebook):
+    ev = events(("E1", "2008-08-01", "CHN;RUS", "exercise", "war_preparation", False))
+    coverage = [
+        {"source": "hand", "areas": ["contacts"], "start": 2005, "end": 2010},
+        {"source": "exercises", "areas": ["war_preparation"], "start": 2005, "end": 2007},
+    ]
+    panel = build_dyad_year(expand_to_dyads(ev), ["CHN-RUS"], 2005, 2010, codebook, coverage)
+    p = panel.set_index("year")
+    assert p.loc[2006, "n_war_preparation"] == 0
+    assert np.isnan(p.loc[2008, "n_war_preparation"])  # the event exists but no source covers 2008
+    assert p["n_missions_outside_war"].isna().all()
+    ties = add_sustained_ties(panel, expand_to_dyads(ev), 1, 12, True).set_index("year")
+    assert np.isnan(ties.loc[2008, "tie_war_preparation"])
+    assert ties.loc[2006, "tie_war_preparation"] == 0
 
 
 def _ties(codebook, ev, k=2, w=12, fu=True, years=(2018, 2021)):
     dy = expand_to_dyads(ev)
-    panel = build_dyad_year(dy, ["CHN", "RUS"], years[0], years[1], codebook)
-    return add_sustained_ties(panel, dy, codebook, k, w, fu).set_index("year")
+    panel = build_dyad_year(dy, ["CHN-RUS"], years[0], years[1], codebook)
+    return add_sustained_ties(panel, dy, k, w, fu).set_index("year")
 
 
 def test_tie_rule_needs_k_events_in_window(codebook):
@@ -83,25 +125,21 @@ def test_tie_rule_needs_k_events_in_window(codebook):
     assert t.loc[2019, "window_contacts"] == 2 and t.loc[2019, "tie_contacts"] == 1
     assert t.loc[2020, "window_contacts"] == 0 and t.loc[2020, "tie_contacts"] == 0
     assert t.loc[2018, "tie_contacts"] == 0
-    # A single meeting is not a tie.
-    single = _ties(codebook, ev.iloc[:1])
-    assert single.loc[2019, "tie_contacts"] == 0
+    assert _ties(codebook, ev.iloc[:1]).loc[2019, "tie_contacts"] == 0  # one meeting: no tie
 
 
 def test_tie_window_boundary(codebook):
-    # Window of 12 months ending 2020-12-31 is (2019-12-31, 2020-12-31].
+    # The 12-month window ending 2020-12-31 is (2019-12-31, 2020-12-31].
     ev = events(
         ("E1", "2019-12-31", "CHN;RUS", "summit", "contacts", False),
         ("E2", "2020-06-01", "CHN;RUS", "summit", "contacts", False),
     )
-    t = _ties(codebook, ev)
-    assert t.loc[2020, "window_contacts"] == 1
+    assert _ties(codebook, ev).loc[2020, "window_contacts"] == 1
     ev2 = events(
         ("E1", "2020-01-01", "CHN;RUS", "summit", "contacts", False),
         ("E2", "2020-06-01", "CHN;RUS", "summit", "contacts", False),
     )
     assert _ties(codebook, ev2).loc[2020, "window_contacts"] == 2
-    # A 24-month window reaches back into 2019.
     assert _ties(codebook, ev, w=24).loc[2020, "window_contacts"] == 2
 
 
@@ -114,46 +152,64 @@ def test_follow_up_makes_one_event_a_tie(codebook):
 def test_normalisation_by_hand():
     s = pd.Series([0.0, 1.0, 3.0, np.nan])
     assert normalise(s, "minmax").tolist()[:3] == [0.0, 1 / 3, 1.0]
-    expected = [0.0, np.log(2) / np.log(4), 1.0]
-    assert np.allclose(normalise(s, "minmax_log1p").tolist()[:3], expected)
-    assert np.isnan(normalise(s, "minmax").iloc[3])
+    assert np.allclose(normalise(s, "minmax_log1p")[:3], [0.0, np.log(2) / np.log(4), 1.0])
+    assert np.isnan(normalise(s, "minmax")[3])
     assert normalise(pd.Series([2.0, 2.0]), "minmax").tolist() == [0.0, 0.0]
+    z = normalise(s, "zscore")[:3]
+    assert np.allclose(z, (np.array([0, 1, 3]) - 4 / 3) / np.std([0, 1, 3]))
+    assert normalise(pd.Series([5.0, 1.0, 1.0, 9.0]), "rank").tolist() == [0.75, 0.375, 0.375, 1.0]
 
 
-def test_index_is_weighted_mean_of_collected_areas(partial_codebook):
+def test_aggregation_by_hand():
+    scores = np.array([[1.0, 0.0, np.nan], [0.5, 0.5, 0.5], [np.nan, np.nan, np.nan]])
+    w = np.array([2.0, 1.0, 1.0])
+    arith = aggregate(scores, w, "arithmetic")
+    assert arith[0] == pytest.approx(2 / 3) and arith[1] == pytest.approx(0.5)
+    assert np.isnan(arith[2])
+    geo = aggregate(scores, w, "geometric", offset=0.01)
+    assert geo[0] == pytest.approx(np.exp((2 * np.log(1.01) + np.log(0.01)) / 3) - 0.01)
+    assert geo[1] == pytest.approx(0.5)
+    assert geo[0] < arith[0]  # a zero area is penalised more by the geometric mean
+
+
+def test_index_gates_intensity_by_tie_and_stays_in_bounds(partial_codebook):
     panel = pd.DataFrame(
         {
-            "dyad": ["A-B", "A-B"],
-            "year": [2019, 2020],
-            **{f"window_{a}": [0.0, 2.0] for a in ["contacts", "war_preparation"]},
-            "window_missions_outside_war": [0.0, 0.0],
-            "window_wartime_support": [1.0, 0.0],
-            "window_regime_security": [np.nan, np.nan],
-            **{
-                f"tie_{a}": [0.0, 1.0]
-                for a in [
-                    "contacts",
-                    "war_preparation",
-                    "missions_outside_war",
-                    "wartime_support",
-                    "regime_security",
-                ]
-            },
+            "dyad": ["A-B"] * 3,
+            "year": [2019, 2020, 2021],
+            **{f"window_{a}": [0.0, 2.0, 1.0] for a in AREAS},
+            **{f"tie_{a}": [0.0, 1.0, 0.0] for a in AREAS},
         }
     )
-    weights = dict.fromkeys(
-        [
-            "contacts",
-            "regime_security",
-            "war_preparation",
-            "missions_outside_war",
-            "wartime_support",
-        ],
-        1,
-    )
-    weights["contacts"] = 2
-    out = build_tie_index(panel, partial_codebook, "minmax", weights)
-    # 2019: only wartime support (score 1, weight 1) -> 1/5; 2020: contacts (2) + war prep (1) -> 3/5
-    assert out["tie_index"].tolist() == pytest.approx([1 / 5, 3 / 5])
+    panel["window_regime_security"] = np.nan
+    panel["tie_regime_security"] = np.nan
+    out = build_tie_index(panel, "minmax", "arithmetic", dict.fromkeys(AREAS, 1))
+    # 2021 has one event in the window but no tie: it scores zero.
+    assert out["tie_index"].tolist() == pytest.approx([0.0, 1.0, 0.0])
     assert out["score_regime_security"].isna().all()
-    assert ((out["tie_index"] >= 0) & (out["tie_index"] <= 1)).all()
+    assert out["n_ties"].tolist() == [0, 4, 0]
+
+
+def test_pca_weights_and_cronbach_alpha():
+    rng = np.random.default_rng(3)
+    base = rng.normal(size=200)
+    scores = pd.DataFrame({a: base + rng.normal(scale=0.1, size=200) for a in AREAS})
+    scores["wartime_support"] = rng.normal(size=200)  # unrelated area
+    w = pca_weights(scores)
+    assert sum(w.values()) == pytest.approx(1.0)
+    assert w["wartime_support"] < min(w[a] for a in AREAS if a != "wartime_support")
+    items = np.array([[1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 7]], float)
+    k, total = 3, items.sum(axis=1).var(ddof=1)
+    expected = k / (k - 1) * (1 - items.var(axis=0, ddof=1).sum() / total)
+    assert cronbach_alpha(items) == pytest.approx(expected)
+
+
+def test_coherence_report(codebook):
+    rng = np.random.default_rng(1)
+    panel = pd.DataFrame({f"window_{a}": rng.poisson(2, 50).astype(float) for a in AREAS})
+    for a in AREAS:
+        panel[f"tie_{a}"] = (panel[f"window_{a}"] >= 2).astype(float)
+    report = coherence(panel)
+    assert report["areas"] == list(AREAS)
+    assert 0 < report["first_component_share"] <= 1
+    assert report["n"] == 50

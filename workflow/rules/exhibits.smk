@@ -71,6 +71,9 @@ rule numbers:
         model="results/models/twoway_fe.json",
         scope="results/data/dyad_scope.json",
         reliability="results/data/reliability.csv",
+        coherence="results/data/coherence.json",
+        ranks="results/data/sensitivity_ranks.csv",
+        network="results/data/network.csv",
         config=CONFIG_FILE,
         code=code("numbers", "latex"),
     output:
@@ -87,7 +90,8 @@ rule numbers:
         "{params.tiesmap} numbers --config {input.config} --codings {input.codings}"
         " --events {input.events} --disagreements {input.disagreements}"
         " --index {input.index} --model {input.model} --scope {input.scope}"
-        " --reliability {input.reliability}"
+        " --reliability {input.reliability} --coherence {input.coherence}"
+        " --ranks {input.ranks} --network {input.network}"
         " --out {output} 2> {log}"
 
 
@@ -108,3 +112,63 @@ rule coding_guide:
         tiesmap=TIESMAP,
     shell:
         "{params.tiesmap} coding-guide --config {input.config} --out {output} 2> {log}"
+
+
+rule figure_index:
+    input:
+        index="data/processed/tie_index.parquet",
+        config=CONFIG_FILE,
+        code=code("figures"),
+    output:
+        "results/figures/index_{kind}.pdf",
+    log:
+        "logs/figure_index_{kind}.log",
+    benchmark:
+        "logs/benchmarks/figure_index_{kind}.tsv"
+    wildcard_constraints:
+        kind="heatmap|areas|network",
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} figure-index --config {input.config} --index {input.index}"
+        " --kind {wildcards.kind} --out {output} 2> {log}"
+
+
+rule figure_rank_intervals:
+    input:
+        ranks="results/data/sensitivity_ranks.csv",
+        code=code("figures"),
+    output:
+        "results/figures/rank_intervals.pdf",
+    log:
+        "logs/figure_rank_intervals.log",
+    benchmark:
+        "logs/benchmarks/figure_rank_intervals.tsv"
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} figure-ranks --ranks {input.ranks} --out {output} 2> {log}"
+
+
+rule table_coherence:
+    input:
+        coherence="results/data/coherence.json",
+        config=CONFIG_FILE,
+        code=code("tables", "latex"),
+    output:
+        "results/tables/coherence.tex",
+    log:
+        "logs/table_coherence.log",
+    benchmark:
+        "logs/benchmarks/table_coherence.tsv"
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} table-coherence --config {input.config}"
+        " --coherence {input.coherence} --out {output} 2> {log}"

@@ -5,6 +5,7 @@ rule expand_to_dyads:
     input:
         events="data/processed/events.parquet",
         config=CONFIG_FILE,
+        codebook=config["codebook"],
         code=code("dyads", "panel"),
     output:
         dyad_events="data/processed/dyad_events.parquet",
@@ -29,7 +30,8 @@ rule tie_index:
         codebook=config["codebook"],
         code=code("panel", "index", "covariates"),
     output:
-        "data/processed/tie_index.parquet",
+        index="data/processed/tie_index.parquet",
+        coherence="results/data/coherence.json",
     log:
         "logs/tie_index.log",
     benchmark:
@@ -40,4 +42,68 @@ rule tie_index:
         tiesmap=TIESMAP,
     shell:
         "{params.tiesmap} index --config {input.config} --dyad-events {input.dyad_events}"
-        " --out {output} 2> {log}"
+        " --out {output.index} --coherence {output.coherence} 2> {log}"
+
+
+rule sensitivity:
+    input:
+        events="data/processed/events.parquet",
+        config=CONFIG_FILE,
+        codebook=config["codebook"],
+        code=code("sensitivity", "index", "panel", "dyads"),
+    output:
+        intervals="results/data/sensitivity_dyad_year.csv",
+        ranks="results/data/sensitivity_ranks.csv",
+    log:
+        "logs/sensitivity.log",
+    benchmark:
+        "logs/benchmarks/sensitivity.tsv"
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} sensitivity --config {input.config} --events {input.events}"
+        " --out {output.intervals} --ranks {output.ranks} 2> {log}"
+
+
+rule network:
+    input:
+        index="data/processed/tie_index.parquet",
+        config=CONFIG_FILE,
+        code=code("network"),
+    output:
+        network="results/data/network.csv",
+        centrality="results/data/centrality.csv",
+    log:
+        "logs/network.log",
+    benchmark:
+        "logs/benchmarks/network.tsv"
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} network --config {input.config} --index {input.index}"
+        " --out {output.network} --centrality {output.centrality} 2> {log}"
+
+
+rule export_panel:
+    input:
+        index="data/processed/tie_index.parquet",
+        code=code("export"),
+    output:
+        csv="results/data/tie_index.csv",
+        dta="results/data/tie_index.dta",
+        package="results/data/datapackage.json",
+    log:
+        "logs/export_panel.log",
+    benchmark:
+        "logs/benchmarks/export_panel.tsv"
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+        outdir="results/data",
+    shell:
+        "{params.tiesmap} export --index {input.index} --outdir {params.outdir} 2> {log}"

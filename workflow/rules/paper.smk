@@ -10,8 +10,15 @@ rule paper:
             "results/tables/operationalization.tex",
             "results/tables/twoway_fe.tex",
             "results/tables/reliability.tex",
+            "results/tables/coherence.tex",
         ],
-        figures=["results/figures/events_by_area.pdf"],
+        figures=[
+            "results/figures/events_by_area.pdf",
+            "results/figures/index_heatmap.pdf",
+            "results/figures/index_areas.pdf",
+            "results/figures/index_network.pdf",
+            "results/figures/rank_intervals.pdf",
+        ],
         code=code("paper"),
     output:
         "results/paper.pdf",

@@ -95,54 +95,135 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _setup(args: argparse.Namespace):
+    from tiesmap.codebook import load_codebook
+    from tiesmap.config import load_config
+
+    config = load_config(args.config)
+    return config, load_codebook(config["codebook"])
+
+
+def _directed(codebook) -> frozenset[str]:
+    return frozenset(a.code for a in codebook.activities.values() if a.directed)
+
+
 def cmd_dyads(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tiesmap.config import load_config
+    from tiesmap.config import panel_dyads
     from tiesmap.dyads import expand_to_dyads
     from tiesmap.panel import scope_report
 
-    config = load_config(args.config)
+    config, codebook = _setup(args)
     dyad_events = expand_to_dyads(
-        pd.read_parquet(args.events), config["index"]["multilateral_weight"]
+        pd.read_parquet(args.events), config["index"]["multilateral_weight"], _directed(codebook)
     )
     write_parquet(dyad_events, args.out)
-    write_json(args.scope, scope_report(dyad_events, config["focal_states"]))
+    write_json(args.scope, scope_report(dyad_events, panel_dyads(config)))
     return 0
+
+
+def _panel_with_ties(config, codebook, dyad_events):
+    from tiesmap.config import panel_dyads
+    from tiesmap.index import add_sustained_ties
+    from tiesmap.panel import build_dyad_year
+
+    panel = build_dyad_year(
+        dyad_events,
+        panel_dyads(config),
+        config["period"]["start"],
+        config["period"]["end"],
+        codebook,
+        config["coverage"],
+    )
+    rule = config["tie_rule"]
+    return panel, add_sustained_ties(
+        panel,
+        dyad_events,
+        rule["min_interactions"],
+        rule["window_months"],
+        rule["follow_up_counts"],
+    )
 
 
 def cmd_index(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tiesmap.codebook import load_codebook
-    from tiesmap.config import load_config
+    from tiesmap.codebook import AREAS
     from tiesmap.covariates import add_model_covariates
-    from tiesmap.index import add_sustained_ties, build_tie_index
-    from tiesmap.panel import build_dyad_year
+    from tiesmap.index import build_tie_index, coherence, pca_weights, tie_intensity
 
-    config = load_config(args.config)
-    codebook = load_codebook(config["codebook"])
-    dyad_events = pd.read_parquet(args.dyad_events)
-    panel = build_dyad_year(
-        dyad_events,
-        config["focal_states"],
-        config["period"]["start"],
-        config["period"]["end"],
-        codebook,
-    )
-    rule = config["tie_rule"]
-    panel = add_sustained_ties(
-        panel,
-        dyad_events,
-        codebook,
-        rule["min_interactions"],
-        rule["window_months"],
-        rule["follow_up_counts"],
-    )
+    config, codebook = _setup(args)
+    _, panel = _panel_with_ties(config, codebook, pd.read_parquet(args.dyad_events))
+    spec = config["index"]
+    weights = spec["weights"]
+    if spec["weighting"] == "pca":
+        weights = pca_weights(tie_intensity(panel))
     panel = build_tie_index(
-        panel, codebook, config["index"]["normalisation"], config["index"]["weights"]
+        panel, spec["normalisation"], spec["aggregation"], weights, spec["geometric_offset"]
     )
     write_parquet(add_model_covariates(panel, config), args.out)
+    report = coherence(panel)
+    report["weights_used"] = {a: float(weights[a]) for a in AREAS}
+    write_json(args.coherence, report)
+    return 0
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tiesmap.dyads import expand_to_dyads
+    from tiesmap.sensitivity import Space, monte_carlo, scenario_scores
+
+    config, codebook = _setup(args)
+    spec = config["sensitivity"]
+    space = Space(
+        normalisations=tuple(spec["normalisations"]),
+        aggregations=tuple(spec["aggregations"]),
+        multilateral_weights=tuple(spec["multilateral_weights"]),
+        min_interactions=tuple(spec["min_interactions"]),
+        window_months=tuple(spec["window_months"]),
+        dirichlet_alpha=spec["dirichlet_alpha"],
+        draws=spec["draws"],
+        offset=config["index"]["geometric_offset"],
+    )
+    events = pd.read_parquet(args.events)
+    by_rule = {
+        r: expand_to_dyads(events, r, _directed(codebook)) for r in space.multilateral_weights
+    }
+    panel, _ = _panel_with_ties(config, codebook, by_rule[space.multilateral_weights[0]])
+    scores, labels = scenario_scores(panel, by_rule, space, config["tie_rule"]["follow_up_counts"])
+    rows, ranks, _ = monte_carlo(scores, labels, panel["dyad"].to_numpy(), space, config["seed"])
+    out = pd.concat([panel[["dyad", "year"]], rows], axis=1)
+    _ensure_parent(args.out)
+    out.round(10).to_csv(args.out, index=False, lineterminator="\n")
+    ranks.round(10).to_csv(args.ranks, index=False, lineterminator="\n")
+    return 0
+
+
+def cmd_network(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tiesmap.network import degree_centrality_by_year, network_by_year
+
+    config, _ = _setup(args)
+    panel = pd.read_parquet(args.index)
+    _ensure_parent(args.out)
+    network_by_year(panel, config["focal_states"]).round(10).to_csv(
+        args.out, index=False, lineterminator="\n"
+    )
+    degree_centrality_by_year(panel, config["focal_states"]).round(10).to_csv(
+        args.centrality, index=False, lineterminator="\n"
+    )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tiesmap.export import export_panel
+
+    export_panel(pd.read_parquet(args.index), args.outdir)
     return 0
 
 
@@ -220,6 +301,9 @@ def cmd_numbers(args: argparse.Namespace) -> int:
         model=json.loads(Path(args.model).read_text(encoding="utf-8")),
         scope=json.loads(Path(args.scope).read_text(encoding="utf-8")),
         reliability=pd.read_csv(args.reliability),
+        coherence=json.loads(Path(args.coherence).read_text(encoding="utf-8")),
+        ranks=pd.read_csv(args.ranks),
+        network=pd.read_csv(args.network),
         codebook=load_codebook(config["codebook"]),
         config=config,
     )
@@ -293,6 +377,52 @@ def cmd_trace(args: argparse.Namespace) -> int:
     return 0
 
 
+def periods_of(start: int, end: int, parts: int = 3) -> list[tuple[int, int]]:
+    """Split the study period into `parts` consecutive spans of (nearly) equal length."""
+    years = list(range(start, end + 1))
+    size = -(-len(years) // parts)
+    return [
+        (chunk[0], chunk[-1]) for chunk in (years[i : i + size] for i in range(0, len(years), size))
+    ]
+
+
+def cmd_figure_index(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tiesmap import figures
+
+    config, codebook = _setup(args)
+    panel = pd.read_parquet(args.index)
+    _ensure_parent(args.out)
+    if args.kind == "heatmap":
+        figures.index_heatmap(panel, args.out)
+    elif args.kind == "areas":
+        figures.areas_over_time(panel, codebook, args.out)
+    else:
+        periods = periods_of(config["period"]["start"], config["period"]["end"])
+        figures.network_periods(panel, config["focal_states"], periods, args.out)
+    return 0
+
+
+def cmd_figure_ranks(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tiesmap.figures import rank_intervals
+
+    _ensure_parent(args.out)
+    rank_intervals(pd.read_csv(args.ranks), args.out)
+    return 0
+
+
+def cmd_table_coherence(args: argparse.Namespace) -> int:
+    from tiesmap.tables import coherence_latex
+
+    _, codebook = _setup(args)
+    report = json.loads(Path(args.coherence).read_text(encoding="utf-8"))
+    write_text(args.out, coherence_latex(report, codebook))
+    return 0
+
+
 # ------------------------------------------------------------------ parser
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tiesmap", description=__doc__)
@@ -336,6 +466,30 @@ def build_parser() -> argparse.ArgumentParser:
         "dyad-year panel, sustained ties and tie index",
         dyad_events="dyad events",
         out="tie index parquet",
+        coherence="coherence JSON",
+    )
+    verb(
+        "sensitivity",
+        cmd_sensitivity,
+        "Monte Carlo over the index's choices",
+        events="events",
+        out="dyad-year intervals CSV",
+        ranks="dyad rank intervals CSV",
+    )
+    verb(
+        "network",
+        cmd_network,
+        "network structure by year",
+        index="tie index",
+        out="network CSV",
+        centrality="centrality CSV",
+    )
+    verb(
+        "export",
+        cmd_export,
+        "CSV, Stata and datapackage.json of the panel",
+        index="tie index",
+        outdir="folder",
     )
     verb("model", cmd_model, "two-way fixed-effects model", index="tie index", out="model JSON")
     verb(
@@ -360,6 +514,9 @@ def build_parser() -> argparse.ArgumentParser:
         model="model JSON",
         scope="scope JSON",
         reliability="reliability CSV",
+        coherence="coherence JSON",
+        ranks="rank intervals CSV",
+        network="network CSV",
         out="numbers.tex",
     )
     verb(
@@ -393,6 +550,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--codings", default="data/processed/codings.parquet")
     p.add_argument("--disagreements", default="results/tables/disagreements.csv")
     p.set_defaults(func=cmd_trace)
+    p = verb(
+        "figure-index",
+        cmd_figure_index,
+        "figures drawn from the tie index",
+        index="tie index",
+        out="pdf",
+    )
+    p.add_argument("--kind", choices=["heatmap", "areas", "network"], required=True)
+    verb(
+        "figure-ranks",
+        cmd_figure_ranks,
+        "rank intervals from the Monte Carlo",
+        ranks="CSV",
+        out="pdf",
+    )
+    verb(
+        "table-coherence",
+        cmd_table_coherence,
+        "coherence of the areas",
+        coherence="JSON",
+        out="tex",
+    )
     verb("rulegraph", cmd_rulegraph, "regenerate the README's rule graph", readme="README.md")
     return parser
 

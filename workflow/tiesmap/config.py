@@ -31,6 +31,22 @@ def check_config(config: dict[str, Any], source: str = "config/config.yaml") -> 
                     problems.append(
                         Problem(source, None, f"wars.{i}.{key}", war[key], "not a date YYYY-MM-DD")
                     )
+    if (
+        config["index"]["normalisation"] == "zscore"
+        and config["index"]["aggregation"] == "geometric"
+    ):
+        problems.append(
+            Problem(
+                source,
+                None,
+                "index.aggregation",
+                "geometric",
+                "geometric aggregation needs non-negative scores; not with zscore",
+            )
+        )
+    for i, spec in enumerate(config["coverage"]):
+        if spec["start"] > spec["end"]:
+            problems.append(Problem(source, None, f"coverage.{i}", None, "start is after end"))
     if problems:
         raise InputError(problems)
     return config
@@ -52,3 +68,10 @@ def _dates_to_text(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def panel_dyads(config: dict[str, Any]) -> list[str]:
+    """The dyads the panel covers, from focal states and configured partners."""
+    from tiesmap.panel import dyads_in_scope
+
+    return dyads_in_scope(config["focal_states"], config["scope"]["partners"])

@@ -251,7 +251,10 @@ def dyad_robust_vcov(
     components); small_sample=False reproduces them.
 
     clip_negative: the inclusion-exclusion meat is not guaranteed positive
-    semi-definite; optionally zero negative eigenvalues.
+    semi-definite (its pair-indicator matrix has eigenvalue -1 once N >= 4);
+    optionally zero negative eigenvalues. With few states and weak dependence
+    the estimate is noisy (relative SD of order 2/sqrt(N)) and can be negative;
+    prefer the wild bootstrap or randomisation inference there.
     """
     Xm, U = _scores(X, residuals)
     B = _bread(Xm, bread)
@@ -701,6 +704,7 @@ class RandomisationResult:
     scheme: str
     kind: str
     null_distribution: FloatArray
+    share_nonpositive_variance: float
 
 
 def _permutation_blocks(
@@ -741,7 +745,7 @@ def randomisation_inference(
     *,
     scheme: Literal["dyads", "years"] = "dyads",
     n_perm: int = 999,
-    statistic: Literal["t", "coef"] = "t",
+    statistic: Literal["coef", "t"] = "coef",
     seed: SeedLike = None,
     chunk: int = 256,
 ) -> RandomisationResult:
@@ -754,9 +758,14 @@ def randomisation_inference(
     demeaned): the treatment is permuted, then the two-way within transform and
     the fit are redone, with the other regressors held fixed.
 
-    statistic="t" (default) studentises with the dyad-robust SE, which keeps the
-    test asymptotically valid for the weak null too (Chung & Romano 2013);
-    "coef" uses the coefficient. p = (1 + #{|T*| >= |T|}) / (1 + n_perm).
+    statistic="coef" (default) uses the coefficient: exact under the sharp
+    null, no variance estimate involved. statistic="t" studentises with the
+    dyad-robust SE, which keeps the test asymptotically valid for the weak null
+    too (Chung & Romano 2013), but with few states that variance is noisy and
+    often non-positive (in tests: about a quarter of permutations with 8
+    states); such draws get |t| = inf, which keeps the test valid under the
+    sharp null but costs power, and their share is reported.
+    p = (1 + #{|T*| >= |T|}) / (1 + n_perm).
     """
     Xm = _as_2d(X)
     n, k = Xm.shape
@@ -788,7 +797,8 @@ def randomisation_inference(
         by_dyad = _group_sums(psi, pair, n_pairs)
         variance = factor * ((by_state**2).sum(0) - (by_dyad**2).sum(0))
         with np.errstate(divide="ignore", invalid="ignore"):
-            return coef / np.sqrt(np.maximum(variance, 0.0))
+            t = coef / np.sqrt(variance)
+        return np.where(variance > 0, t, np.inf)
 
     if statistic not in ("t", "coef"):
         raise ValueError(f"statistic must be 't' or 'coef', not {statistic!r}")
@@ -814,4 +824,5 @@ def randomisation_inference(
         scheme=scheme,
         kind=statistic,
         null_distribution=draws,
+        share_nonpositive_variance=float(np.mean(np.isinf(draws))) if statistic == "t" else 0.0,
     )

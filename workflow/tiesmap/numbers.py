@@ -36,6 +36,9 @@ def compute_numbers(
     model: dict[str, Any],
     scope: dict[str, int],
     reliability: pd.DataFrame,
+    coherence: dict[str, Any],
+    ranks: pd.DataFrame,
+    network: pd.DataFrame,
     codebook: Codebook,
     config: dict[str, Any],
 ) -> dict[str, str]:
@@ -82,4 +85,20 @@ def compute_numbers(
     v["AlphaConfidenceHigh"] = fmt(rel.loc["confidence", "ci_high"])
     v["NReliabilityUnits"] = str(int(rel["units"].max()))
     v["AlphaMinVariable"] = escape(str(rel["alpha"].idxmin()).replace("_", " "))
+    v["CoherenceFirstShare"] = fmt(100 * coherence["first_component_share"], 0)
+    v["CronbachAlphaAreas"] = fmt(coherence["cronbach_alpha"], 2)
+    v["SensitivityDraws"] = f"{config['sensitivity']['draws']:,}".replace(",", "{,}")
+    top = ranks.sort_values(["rank_median", "dyad"]).iloc[0]
+    v["MCTopDyad"] = escape(top["dyad"].replace("-", "--"))
+    v["MCTopDyadRankLow"] = str(int(top["rank_p05"]))
+    v["MCTopDyadRankHigh"] = str(int(top["rank_p95"]))
+    v["NDyadsRankUncertain"] = str(int((ranks["rank_p95"] - ranks["rank_p05"] >= 2).sum()))
+    anyarea = network[network["area"] == "any"].sort_values("year")
+    third = max(1, len(anyarea) // 3)
+    v["DensityFirstYears"] = fmt(anyarea["density"].head(third).mean(), 2)
+    v["DensityLastYears"] = fmt(anyarea["density"].tail(third).mean(), 2)
+    v["TransitivityLastYears"] = fmt(anyarea["transitivity"].tail(third).mean(), 2)
+    v["NetworkFirstYear"] = str(int(anyarea["year"].iloc[0]))
+    v["NetworkFirstEnd"] = str(int(anyarea["year"].iloc[third - 1]))
+    v["NetworkLastStart"] = str(int(anyarea["year"].iloc[-third]))
     return v

@@ -160,3 +160,33 @@ def reliability_latex(table: pd.DataFrame, draws: int) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def coherence_latex(report: dict[str, Any], codebook: Codebook) -> str:
+    """Correlations of area tie intensities, first-component share and Cronbach's alpha."""
+    areas = report["areas"]
+    head = " & ".join(escape(codebook.areas[a]["label"].split()[0]) for a in areas)
+    lines = [
+        r"\begin{table}[htbp]",
+        r"\centering\small",
+        r"\caption{Coherence of the five areas: correlations of tie intensity across dyad-years}",
+        r"\label{tab:coherence}",
+        rf"\begin{{tabular}}{{l{'r' * len(areas)}}}",
+        r"\toprule",
+        rf" & {head} \\",
+        r"\midrule",
+    ]
+    for a in areas:
+        cells = " & ".join(fmt(report["correlations"][a][b], 2) for b in areas)
+        lines.append(rf"{escape(codebook.areas[a]['label'])} & {cells} \\")
+    lines += [
+        r"\midrule",
+        rf"\multicolumn{{{len(areas) + 1}}}{{l}}{{Share of variance on the first component: "
+        rf"{fmt(report['first_component_share'], 2)}; Cronbach's $\alpha$ = "
+        rf"{fmt(report['cronbach_alpha'], 2)}; {report['n']} dyad-years}} \\",
+        r"\bottomrule",
+        r"\end{tabular}",
+        r"\end{table}",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,945 @@
+"""SIPRI Arms Transfers Database adapter: trade register -> canonical events.
+
+SIPRI's trade register lists deals of major conventional weapons. The classic
+export has one row per deal with its delivery years as a '; '-separated list;
+the newer export has one row per deal and delivery year. Both come as latin-1
+CSV after a preamble whose length varies between exports, so the header is
+found by its first field, never by a fixed line number.
+
+Each deal becomes one directed event (supplier first) per delivery year: an
+`arms_sale` in peacetime, a `weapons_delivery` when the recipient is at war in
+that year according to the `wars` table in config. Deals that cannot be tied to
+two states (unknown suppliers, non-state actors, international organisations,
+names without a country code, orders with no delivery yet) are reported in
+`rejected`, never dropped silently.
+
+TIV per delivery year: the classic register gives only the TIV of all weapons
+delivered so far and the list of delivery years, not the number delivered each
+year. We split the TIV evenly over the listed years. SIPRI's own yearly TIV
+tables use the true yearly numbers, so single years can differ while sums over
+several years agree; `tiv_cross_check` measures how far. The newer export gives
+the TIV of each delivery year directly, and that value is used unchanged.
+
+Reference: SIPRI Arms Transfers Database, https://www.sipri.org/databases/armstransfers
+(cite SIPRI and the release date, since SIPRI revises past data every year).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+import pandas as pd
+
+from tiesmap.countries import to_cow, to_iso3
+from tiesmap.errors import InputError, Problem
+from tiesmap.schema import SOURCE_EVENT_COLUMNS, validate_source_events
+from tiesmap.sources import AdapterResult
+
+ENCODING = "latin-1"  # SIPRI exports are ISO-8859-1, not UTF-8
+MAX_PREAMBLE_LINES = 50  # the header sits on line 12 today; stop early on non-SIPRI files
+DEFAULT_SOURCE_LABEL = (
+    "SIPRI Arms Transfers Database, https://www.sipri.org/databases/armstransfers"
+)
+FOCAL_STATES = ("CHN", "RUS", "IRN", "PRK")
+
+# Codebook activities (config/codebook.yaml; tests check the areas still match).
+ARMS_SALE = ("arms_sale", "war_preparation")
+WEAPONS_DELIVERY = ("weapons_delivery", "wartime_support")
+
+LAYOUT_DEAL = "deal"  # classic export: one row per deal
+LAYOUT_DELIVERY_YEAR = "delivery_year"  # newer export: one row per deal and delivery year
+
+# Classic header as exported (blank-named columns hold the '?' uncertainty flag of
+# the column before them), the names we use internally, and names for messages.
+DEAL_HEADER = (
+    "Recipient",
+    "Supplier",
+    "Year of order",
+    " ",
+    "Number ordered",
+    " ",
+    "Weapon designation",
+    "Weapon description",
+    "Number delivered",
+    " ",
+    "Year(s) of delivery",
+    "status",
+    "Comments",
+    "SIPRI TIV per unit",
+    "SIPRI TIV for total order",
+    "SIPRI TIV of delivered weapons",
+)
+DEAL_FIELDS = (
+    "recipient",
+    "supplier",
+    "order_year",
+    "order_year_estimate",
+    "number_ordered",
+    "number_ordered_estimate",
+    "designation",
+    "description",
+    "number_delivered",
+    "number_delivered_estimate",
+    "delivery_years",
+    "status",
+    "comments",
+    "tiv_unit",
+    "tiv_order",
+    "tiv_delivered",
+)
+DELIVERY_HEADER = (
+    "SIPRI AT Database ID",
+    "Supplier",
+    "Recipient",
+    "Designation",
+    "Description",
+    "Armament category",
+    "Order date",
+    "Order date is estimate",
+    "Numbers delivered",
+    "Numbers delivered is estimate",
+    "Delivery year",
+    "Delivery year is estimate",
+    "Status",
+    "SIPRI estimate",
+    "TIV deal unit",
+    "TIV delivery values",
+    "Local production",
+)
+DELIVERY_FIELDS = (
+    "deal_id",
+    "supplier",
+    "recipient",
+    "designation",
+    "description",
+    "category",
+    "order_year",
+    "order_year_estimate",
+    "number_delivered",
+    "number_delivered_estimate",
+    "delivery_year",
+    "delivery_year_estimate",
+    "status",
+    "tiv_estimate",
+    "tiv_unit",
+    "tiv_delivered",
+    "local_production",
+)
+# Flags that mark uncertain data, in the order they are written to `flags`.
+DEAL_FLAGS = ("order_year_estimate", "number_ordered_estimate", "number_delivered_estimate")
+DELIVERY_FLAGS = ("order_year_estimate", "number_delivered_estimate", "delivery_year_estimate")
+STATUSES = ("New", "Second hand", "Second hand but modernized")
+YES_NO = ("Yes", "No")
+
+_YEAR = re.compile(r"\d{4}", re.ASCII)
+_NUMBER = re.compile(r"\d+(\.\d+)?", re.ASCII)
+_YEAR_LIST_SEP = re.compile(r"\s*;\s*")
+
+# Source-specific names. SIPRI marks non-state actors with '*' and international
+# organisations with '**'; a few unstarred names are not states with an ISO3
+# code, and two Yemens are historical states that country_converter would merge
+# into today's Yemen. ISO 3166-3 'YMD' is the former Democratic Yemen.
+SIPRI_ALIASES: dict[str, str] = {"south yemen": "YMD"}
+SIPRI_NOT_STATES: dict[str, str] = {
+    "northern cyprus": "not a recognised state (country_converter would map it to Cyprus)",
+    "biafra": "secessionist entity, not a state",
+    "katanga": "secessionist entity, not a state",
+    "south vietnam": "historical state without an ISO 3166 code",
+}
+# COW codes of historical states that differ from the ISO3 code's (COW v2016:
+# 678 Yemen Arab Republic until 1990, 680 Yemen People's Republic until 1990).
+SIPRI_COW: dict[str, int] = {
+    "north yemen": 678,
+    "yemen arab republic (north yemen)": 678,
+    "south yemen": 680,
+}
+
+
+@dataclass(frozen=True)
+class Record:
+    """One trade-register record, the same for both export layouts.
+
+    `tiv_delivered` is the TIV of everything delivered in `years` (None when
+    SIPRI gives none); `flags` are the names of the set uncertainty markers.
+    """
+
+    line: int
+    supplier: str
+    recipient: str
+    designation: str
+    description: str
+    years: tuple[int, ...]
+    tiv_delivered: float | None
+    flags: tuple[str, ...]
+    deal_id: str = ""
+
+
+@dataclass(frozen=True)
+class Register:
+    """A parsed trade register: layout, the preamble lines that identify the
+    release, and every record in file order."""
+
+    path: str
+    layout: str
+    title: str
+    generated: str
+    header_line: int
+    records: tuple[Record, ...]
+
+
+@dataclass(frozen=True)
+class War:
+    """A war from config: deliveries to `state` in [start_year, end_year] are wartime."""
+
+    name: str
+    state: str
+    start_year: int
+    end_year: int | None
+
+
+# --------------------------------------------------------------------- reading
+
+
+def read_register(path: str | Path) -> Register:
+    """Parse a SIPRI trade-register export of either layout, streaming its rows.
+
+    Every problem (missing header, wrong columns, truncated or garbled rows) is
+    collected and raised together as one InputError, so a bad download is
+    diagnosed in one pass.
+    """
+    path = Path(path)
+    file = str(path)
+    if not path.is_file():
+        raise InputError([Problem(file, None, None, None, "file not found")])
+    encoding = _encoding_of(path)
+    try:
+        with path.open(encoding=encoding, newline="") as fh:
+            preamble, header_line, header = _find_header(fh, file)
+            layout = detect_layout(header, file, header_line)
+            problems = _preamble_problems(preamble, file)
+            records, row_problems = _read_rows(fh, file, layout, header_line)
+    except UnicodeDecodeError as err:  # only possible for a file with a UTF-8 BOM
+        raise InputError(
+            [
+                Problem(
+                    file, None, None, None, f"file starts with a UTF-8 mark but is not UTF-8: {err}"
+                )
+            ]
+        ) from None
+    problems += row_problems
+    if not _ends_with_newline(path):
+        problems.append(
+            Problem(
+                file,
+                None,
+                None,
+                None,
+                "file does not end with a line break: the export looks truncated",
+            )
+        )
+    if not records and not row_problems:
+        problems.append(Problem(file, header_line, None, None, "no data rows after the header"))
+    if problems:
+        raise InputError(problems)
+    return Register(
+        path=file,
+        layout=layout,
+        title=preamble[0].strip() if preamble else "",
+        generated=_generated_line(preamble) or "",
+        header_line=header_line,
+        records=tuple(records),
+    )
+
+
+def _encoding_of(path: Path) -> str:
+    """latin-1 as SIPRI exports it; UTF-8 only when a re-saved file starts with a BOM."""
+    with path.open("rb") as fh:
+        return "utf-8-sig" if fh.read(3) == b"\xef\xbb\xbf" else ENCODING
+
+
+def _ends_with_newline(path: Path) -> bool:
+    """SIPRI exports end with a line break; a missing one means the last row was cut."""
+    with path.open("rb") as fh:
+        fh.seek(0, 2)
+        if fh.tell() == 0:
+            return False
+        fh.seek(-1, 2)
+        return fh.read(1) in (b"\n", b"\r")
+
+
+def _find_header(fh: IO[str], file: str) -> tuple[list[str], int, list[str]]:
+    """Read lines until the header (first field 'Recipient' or 'SIPRI AT Database ID').
+
+    The preamble is read line by line, not through the csv module, because a
+    stray quote in a preamble sentence must not swallow the header. Gives up
+    after MAX_PREAMBLE_LINES so a large non-SIPRI file is not read to the end.
+    """
+    preamble: list[str] = []
+    for line_no in range(1, MAX_PREAMBLE_LINES + 1):
+        line = fh.readline()
+        if not line:
+            break
+        cells = next(csv.reader([line.rstrip("\r\n")]), [])
+        first = cells[0].strip() if cells else ""
+        if first in (DEAL_HEADER[0], DELIVERY_HEADER[0]):
+            return preamble, line_no, cells
+        preamble.append(line.rstrip("\r\n"))
+    raise InputError(
+        [
+            Problem(
+                file,
+                None,
+                None,
+                None,
+                f"no header row (first field '{DEAL_HEADER[0]}' or '{DELIVERY_HEADER[0]}') "
+                f"in the first {MAX_PREAMBLE_LINES} lines: not a SIPRI trade-register export",
+            )
+        ]
+    )
+
+
+def detect_layout(header: Sequence[str], file: str = "", line: int | None = None) -> str:
+    """Which export a header belongs to; an InputError lists every column that differs.
+
+    Headers are compared column by column (blank names as blank) because the
+    flag columns have no names of their own: only their position tells which
+    value a '?' qualifies.
+    """
+    if header and header[0].strip() == DELIVERY_HEADER[0]:
+        expected, layout = DELIVERY_HEADER, LAYOUT_DELIVERY_YEAR
+    else:
+        expected, layout = DEAL_HEADER, LAYOUT_DEAL
+    problems = []
+    for i in range(max(len(header), len(expected))):
+        found = header[i] if i < len(header) else None
+        want = expected[i] if i < len(expected) else None
+        column = f"col {i + 1}"
+        if want is None:
+            problems.append(Problem(file, line, column, found, "unexpected extra column"))
+        elif found is None:
+            problems.append(Problem(file, line, column, None, f"column '{want}' is missing"))
+        elif found.strip() != want.strip():
+            problems.append(Problem(file, line, column, found, f"expected column '{want}'"))
+    if problems:
+        raise InputError(problems)
+    return layout
+
+
+def _generated_line(preamble: Sequence[str]) -> str | None:
+    for line in preamble:
+        text = line.strip().strip('"').strip()
+        if text.lower().startswith("data generated"):
+            return text
+    return None
+
+
+def _preamble_problems(preamble: Sequence[str], file: str) -> list[Problem]:
+    """The 'Data generated' line identifies the release; without it the events
+    could not cite which vintage of SIPRI's revised data they come from."""
+    if _generated_line(preamble) is None:
+        return [
+            Problem(
+                file,
+                None,
+                None,
+                None,
+                "no 'Data generated: ...' line before the header; the release date is "
+                "needed to cite SIPRI (past data are revised every year)",
+            )
+        ]
+    return []
+
+
+def _read_rows(
+    fh: IO[str], file: str, layout: str, header_line: int
+) -> tuple[list[Record], list[Problem]]:
+    """Parse the data rows after the header, one at a time, collecting problems."""
+    n_columns = len(DEAL_HEADER if layout == LAYOUT_DEAL else DELIVERY_HEADER)
+    parse = _parse_deal_row if layout == LAYOUT_DEAL else _parse_delivery_row
+    reader = csv.reader(fh)
+    records: list[Record] = []
+    problems: list[Problem] = []
+    last = 0
+    while True:
+        start = header_line + last + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            problems.append(Problem(file, start, None, None, f"CSV parse error: {err}"))
+            break
+        last = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue  # a blank line is not a record
+        if len(row) != n_columns:
+            problems.append(
+                Problem(
+                    file,
+                    start,
+                    None,
+                    _clip_row(row),
+                    f"row has {len(row)} cells but the header has {n_columns} "
+                    "(truncated or garbled row)",
+                )
+            )
+            continue
+        record, found = parse(row, start, file)
+        problems += found
+        if record is not None:
+            records.append(record)
+    return records, problems
+
+
+def _clip_row(row: Sequence[str]) -> str:
+    return ",".join(row)[:60]
+
+
+def _check_number(value: str, allow_empty: bool = True) -> float | None | str:
+    """A non-negative decimal as SIPRI writes it; an error message when it is not."""
+    text = value.strip()
+    if not text:
+        return None if allow_empty else "value is empty"
+    if not _NUMBER.fullmatch(text):
+        return "not a non-negative number"
+    number = float(text)
+    return number if math.isfinite(number) else "not a finite number"
+
+
+def parse_delivery_years(text: str) -> tuple[int, ...] | None:
+    """Delivery years from '1979; 1980; 1981' (empty -> no deliveries); None if garbled."""
+    text = text.strip()
+    if not text:
+        return ()
+    parts = _YEAR_LIST_SEP.split(text)
+    if not all(_YEAR.fullmatch(p) for p in parts):
+        return None
+    years = tuple(int(p) for p in parts)
+    return years if len(set(years)) == len(years) else None
+
+
+def _parse_deal_row(
+    row: Sequence[str], line: int, file: str
+) -> tuple[Record | None, list[Problem]]:
+    """Check and convert one classic (one row per deal) register row."""
+    cell = dict(zip(DEAL_FIELDS, row, strict=True))
+    problems: list[Problem] = []
+
+    def bad(field: str, message: str) -> None:
+        i = DEAL_FIELDS.index(field)
+        name = DEAL_HEADER[i].strip() or f"'?' flag of {DEAL_HEADER[i - 1]}"
+        problems.append(Problem(file, line, f"col {i + 1} ({name})", row[i], message))
+
+    for field in ("recipient", "supplier"):
+        if not cell[field].strip():
+            bad(field, "name is empty")
+    if not _YEAR.fullmatch(cell["order_year"].strip()):
+        bad("order_year", "not a four-digit year")
+    for field in DEAL_FLAGS:
+        if cell[field].strip() not in ("", "?"):
+            bad(field, "flag must be empty or '?'")
+    for field in ("number_ordered", "number_delivered", "tiv_unit", "tiv_order", "tiv_delivered"):
+        checked = _check_number(cell[field])
+        if isinstance(checked, str):
+            bad(field, checked)
+    years = parse_delivery_years(cell["delivery_years"])
+    if years is None:
+        bad("delivery_years", "not a '; '-separated list of distinct four-digit years")
+    if cell["status"].strip() not in STATUSES:
+        bad("status", f"unknown status (expected one of: {', '.join(STATUSES)})")
+    if problems:
+        return None, problems
+    tiv = _check_number(cell["tiv_delivered"])
+    return (
+        Record(
+            line=line,
+            supplier=cell["supplier"].strip(),
+            recipient=cell["recipient"].strip(),
+            designation=cell["designation"].strip(),
+            description=cell["description"].strip(),
+            years=years or (),
+            tiv_delivered=tiv if isinstance(tiv, float) else None,
+            flags=tuple(f for f in DEAL_FLAGS if cell[f].strip() == "?"),
+        ),
+        [],
+    )
+
+
+def _parse_delivery_row(
+    row: Sequence[str], line: int, file: str
+) -> tuple[Record | None, list[Problem]]:
+    """Check and convert one row of the newer (one row per deal and year) export."""
+    cell = dict(zip(DELIVERY_FIELDS, row, strict=True))
+    problems: list[Problem] = []
+
+    def bad(field: str, message: str) -> None:
+        i = DELIVERY_FIELDS.index(field)
+        problems.append(Problem(file, line, DELIVERY_HEADER[i], row[i], message))
+
+    if not re.fullmatch(r"\d+", cell["deal_id"].strip(), re.ASCII):
+        bad("deal_id", "not a numeric SIPRI deal id")
+    for field in ("recipient", "supplier"):
+        if not cell[field].strip():
+            bad(field, "name is empty")
+    if not _YEAR.fullmatch(cell["order_year"].strip()):
+        bad("order_year", "not a four-digit year")
+    year = cell["delivery_year"].strip()
+    if year and not _YEAR.fullmatch(year):
+        bad("delivery_year", "not a four-digit year")
+    for field in (*DELIVERY_FLAGS, "local_production"):
+        if cell[field].strip() not in YES_NO:
+            bad(field, "must be Yes or No")
+    for field in ("number_delivered", "tiv_estimate", "tiv_unit", "tiv_delivered"):
+        checked = _check_number(cell[field])
+        if isinstance(checked, str):
+            bad(field, checked)
+    if cell["status"].strip() not in STATUSES:
+        bad("status", f"unknown status (expected one of: {', '.join(STATUSES)})")
+    if problems:
+        return None, problems
+    tiv = _check_number(cell["tiv_delivered"])
+    return (
+        Record(
+            line=line,
+            supplier=cell["supplier"].strip(),
+            recipient=cell["recipient"].strip(),
+            designation=cell["designation"].strip(),
+            description=cell["description"].strip(),
+            years=(int(year),) if year else (),
+            tiv_delivered=tiv if isinstance(tiv, float) else None,
+            flags=tuple(f for f in DELIVERY_FLAGS if cell[f].strip() == "Yes"),
+            deal_id=cell["deal_id"].strip(),
+        ),
+        [],
+    )
+
+
+# ------------------------------------------------------------------ mapping
+
+
+def map_actor(name: str, merge_soviet_union: bool = False) -> tuple[str | None, str]:
+    """ISO3 code of a SIPRI actor name, or None and the reason it is not a state.
+
+    The '*'/'**' markers are checked before name matching: country_converter
+    would otherwise read 'Houthi rebels (Yemen)*' as Yemen. 'Soviet Union' stays
+    SUN (its arms trade is not Russia's) unless the caller merges it explicitly.
+    """
+    key = " ".join(name.split())
+    low = key.lower()
+    if key.endswith("**"):
+        return None, f"international organisation: '{key}'"
+    if key.endswith("*"):
+        return None, f"non-state actor: '{key}'"
+    if low.startswith("unknown"):
+        return None, f"unknown actor: '{key}'"
+    if low in SIPRI_NOT_STATES:
+        return None, f"not a state with a country code: '{key}' ({SIPRI_NOT_STATES[low]})"
+    iso3 = SIPRI_ALIASES.get(low) or to_iso3(key)
+    if iso3 is None:
+        return None, f"name not matched to a country code: '{key}'"
+    if merge_soviet_union and iso3 == "SUN":
+        iso3 = "RUS"
+    return iso3, ""
+
+
+def cow_code(name: str, iso3: str) -> str:
+    """COW code as text ('' where the state has none), with SIPRI's historical Yemens."""
+    low = " ".join(name.split()).lower()
+    code = SIPRI_COW.get(low)
+    if code is None:
+        code = to_cow(iso3)
+    return "" if code is None else str(code)
+
+
+def parse_wars(wars: Iterable[Mapping], source: str = "config: wars") -> tuple[War, ...]:
+    """Wars from config (start/end as 'YYYY-MM-DD' text or YAML dates; end None = ongoing)."""
+    out: list[War] = []
+    problems: list[Problem] = []
+    for i, spec in enumerate(wars):
+        where = f"wars[{i}]"
+        try:
+            start = _year_of(spec["start"])
+            end = None if spec.get("end") in (None, "") else _year_of(spec["end"])
+            state = str(spec["state"]).strip()
+        except (KeyError, TypeError, ValueError) as err:
+            problems.append(Problem(source, None, where, str(spec), f"bad war entry: {err}"))
+            continue
+        if not re.fullmatch(r"[A-Z]{3}", state):
+            problems.append(Problem(source, None, f"{where}.state", state, "not an ISO3 code"))
+        elif end is not None and end < start:
+            problems.append(Problem(source, None, f"{where}.end", str(end), "ends before start"))
+        else:
+            out.append(War(str(spec.get("name", state)), state, start, end))
+    if problems:
+        raise InputError(problems)
+    return tuple(out)
+
+
+def _year_of(value: object) -> int:
+    if isinstance(value, date):
+        return value.year
+    text = str(value).strip()
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text, re.ASCII):
+        raise ValueError(f"not a date: {text!r}")
+    return int(text[:4])
+
+
+def at_war(state: str, year: int, wars: Sequence[War]) -> bool:
+    """Whether `state` is at war at any time in `year`.
+
+    SIPRI dates deliveries to the year only, so a delivery in the year a war
+    starts or ends cannot be placed before or after it; it counts as wartime.
+    """
+    return any(
+        w.state == state and w.start_year <= year and (w.end_year is None or year <= w.end_year)
+        for w in wars
+    )
+
+
+def classify_delivery(recipient: str, year: int, wars: Sequence[War]) -> tuple[str, str]:
+    """(activity, area): wartime support to a recipient at war, else a peacetime arms sale."""
+    return WEAPONS_DELIVERY if at_war(recipient, year, wars) else ARMS_SALE
+
+
+def tiv_per_year(tiv_delivered: float | None, n_years: int) -> float:
+    """TIV of each delivery year: the delivered TIV split evenly over the years.
+
+    The classic register does not say how many items arrived in which year, so
+    an even split is the only rule that neither invents a profile nor loses TIV;
+    the yearly values always sum back to SIPRI's figure. NaN when SIPRI gives none.
+    """
+    if tiv_delivered is None or n_years < 1:
+        return math.nan
+    return tiv_delivered / n_years
+
+
+# ------------------------------------------------------------------- ingest
+
+
+def ingest(
+    path: str | Path,
+    wars: Iterable[Mapping],
+    merge_soviet_union: bool = False,
+    source_label: str = DEFAULT_SOURCE_LABEL,
+) -> AdapterResult:
+    """Canonical events, one per deal and delivery year, from a SIPRI trade register.
+
+    `wars` is config's list of {name, state, start, end}; `source_label` opens
+    the citation in the `source` column, which ends with the release's 'Data
+    generated' line. Unmappable deals are listed in `rejected` with the reason.
+    In the newer export a record is one deal and year, so `rows_read`,
+    `deals_mapped` and `deals_rejected` then count those records.
+    """
+    war_table = parse_wars(wars)
+    register = read_register(path)
+    source = f"{source_label}; trade register, {register.generated}"
+    rows: list[tuple] = []
+    rejected: list[tuple[str, str]] = []
+    reason_counts: Counter[str] = Counter()
+    for rec in register.records:
+        record_id = f"trade-register line {rec.line}"
+        if rec.deal_id:
+            record_id += f" (SIPRI AT Database ID {rec.deal_id})"
+        supplier, why_s = map_actor(rec.supplier, merge_soviet_union)
+        recipient, why_r = map_actor(rec.recipient, merge_soviet_union)
+        reasons = [f"supplier {why_s}" if why_s else "", f"recipient {why_r}" if why_r else ""]
+        if supplier and recipient and supplier == recipient:
+            reasons.append(f"supplier and recipient are the same state ({supplier})")
+        if not rec.years:
+            reasons.append("no delivery years (order without deliveries in this register)")
+        reasons = [r for r in reasons if r]
+        if reasons:
+            rejected.append((record_id, "; ".join(reasons)))
+            reason_counts[_reason_category(reasons[0])] += 1
+            continue
+        assert supplier is not None and recipient is not None
+        rows += _events_of(rec, supplier, recipient, war_table, source, record_id)
+    events = _events_frame(rows)
+    events = validate_source_events(events, str(path))
+    counts = {
+        "rows_read": len(register.records),
+        "deals_mapped": len(register.records) - len(rejected),
+        "deals_rejected": len(rejected),
+        "events": len(events),
+    }
+    counts.update({f"rejected_{k}": v for k, v in sorted(reason_counts.items())})
+    return AdapterResult(
+        table=events,
+        rejected=pd.DataFrame(rejected, columns=["source_record", "reason"], dtype=str),
+        counts=counts,
+    )
+
+
+def _reason_category(reason: str) -> str:
+    """A short key for counting rejections: the reason text before its detail."""
+    head = reason.split(":")[0].split("(")[0].strip()
+    return re.sub(r"[^a-z0-9]+", "_", head.lower()).strip("_")
+
+
+def _events_of(
+    rec: Record,
+    supplier: str,
+    recipient: str,
+    wars: Sequence[War],
+    source: str,
+    record_id: str,
+) -> list[tuple]:
+    """One event per delivery year, as tuples in _EVENT_FIELDS order."""
+    tiv = tiv_per_year(rec.tiv_delivered, len(rec.years))
+    cow = f"{cow_code(rec.supplier, supplier)};{cow_code(rec.recipient, recipient)}"
+    notes = ", ".join(dict.fromkeys(x for x in (rec.designation, rec.description) if x))
+    confidence = "medium" if rec.flags else "high"
+    out = []
+    for year in rec.years:
+        activity, area = classify_delivery(recipient, year, wars)
+        out.append(
+            (
+                f"sipri-L{rec.line}-{year}",
+                f"{year:04d}",
+                "",
+                "year",
+                f"{supplier};{recipient}",  # supplier first: the event is directed
+                cow,
+                2,
+                activity,
+                area,
+                "not_applicable",
+                "bilateral",
+                "",
+                "",
+                source,
+                "dataset",
+                confidence,
+                False,
+                "sipri",
+                notes,
+                tiv,
+                record_id,
+                ";".join(rec.flags),
+            )
+        )
+    return out
+
+
+# Field order of the tuples built by _events_of (the frame is then put in the
+# schema's column order, so a reordering in schema.py cannot misplace values).
+_EVENT_FIELDS = (
+    "event_id",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "participants",
+    "participants_cow",
+    "n_participants",
+    "activity",
+    "area",
+    "level",
+    "format",
+    "forum",
+    "location",
+    "source",
+    "source_type",
+    "confidence",
+    "follow_up",
+    "coder",
+    "notes",
+    "tiv",
+    "source_record",
+    "flags",
+)
+_DTYPES = {"n_participants": "int64", "follow_up": "bool", "tiv": "float64"}
+
+
+def _events_frame(rows: list[tuple]) -> pd.DataFrame:
+    """Events in the schema's column order and dtypes, also when there are none."""
+    frame = pd.DataFrame(rows, columns=list(_EVENT_FIELDS))
+    frame = frame.astype({c: _DTYPES.get(c, "object") for c in _EVENT_FIELDS})
+    return frame[list(SOURCE_EVENT_COLUMNS)]
+
+
+# -------------------------------------------------------------- cross-check
+
+
+def read_tiv_table(path: str | Path) -> tuple[str, pd.DataFrame]:
+    """SIPRI's yearly TIV table by supplier ('Exports by') or recipient ('Recipient').
+
+    Returns the side ('supplier' or 'recipient') and a long frame (name, year,
+    tiv) of the yearly columns; empty cells are 0 (no deliveries), world totals
+    are left out. Problems are collected and raised together.
+    """
+    path = Path(path)
+    file = str(path)
+    if not path.is_file():
+        raise InputError([Problem(file, None, None, None, "file not found")])
+    with path.open(encoding=ENCODING, newline="") as fh:
+        lines = fh.read().splitlines()  # a few hundred rows: no need to stream
+    rows = list(csv.reader(lines))
+    header_at = next(
+        (
+            i
+            for i, r in enumerate(rows[:MAX_PREAMBLE_LINES])
+            if r and r[0].strip() in ("Exports by", "Recipient")
+        ),
+        None,
+    )
+    if header_at is None:
+        raise InputError(
+            [Problem(file, None, None, None, "no header ('Exports by' or 'Recipient') found")]
+        )
+    header = rows[header_at]
+    side = "supplier" if header[0].strip() == "Exports by" else "recipient"
+    year_cols = [(i, int(h)) for i, h in enumerate(header) if _YEAR.fullmatch(h.strip())]
+    if not year_cols:
+        raise InputError([Problem(file, header_at + 1, None, None, "no year columns in header")])
+    problems: list[Problem] = []
+    out: list[tuple[str, int, float]] = []
+    for line, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
+        if not row or not row[0].strip() or row[0].strip().lower().startswith("total world"):
+            continue
+        if len(row) != len(header):
+            problems.append(
+                Problem(file, line, None, None, f"row has {len(row)} cells, header {len(header)}")
+            )
+            continue
+        for i, year in year_cols:
+            value = _check_number(row[i])
+            if isinstance(value, str):
+                problems.append(Problem(file, line, header[i], row[i], value))
+            elif value:
+                out.append((row[0].strip(), year, value))
+    if problems:
+        raise InputError(problems)
+    table = pd.DataFrame(out, columns=["name", "year", "tiv"])
+    table.attrs["years"] = (year_cols[0][1], year_cols[-1][1])
+    return side, table
+
+
+def tiv_cross_check(
+    events: pd.DataFrame,
+    tiv_export_path: str | Path,
+    tiv_import_path: str | Path,
+    merge_soviet_union: bool = False,
+    abs_tol: float = 1.0,
+    rel_tol: float = 0.05,
+) -> pd.DataFrame:
+    """Yearly TIV sums of the adapter's events against SIPRI's own yearly tables.
+
+    One row per side ('supplier' | 'recipient'), state and year within the
+    tables' years where either value is positive: register and table TIV, their
+    difference, whether they agree (|diff| <= abs_tol, or <= rel_tol of the
+    table value; tables are rounded to whole TIV), and `split_free`: no event in
+    the sum comes from a multi-year deal, so the even split plays no part
+    (`events` must hold every delivery year of a deal). Differences come from the even
+    split of multi-year deals, from SIPRI's revisions between the two releases,
+    and, for recipients, from deliveries by unknown or non-state suppliers that
+    the adapter rejects. Summarise with `cross_check_summary`.
+    """
+    parts = events["participants"].str.split(";", n=1)
+    n_years = events.groupby("source_record")["event_id"].transform("size")
+    base = pd.DataFrame(
+        {
+            "supplier": parts.str[0],
+            "recipient": parts.str[1],
+            "year": events["date_start"].str[:4].astype(int),
+            "tiv": events["tiv"].fillna(0.0),
+            "multi_year": n_years > 1,
+        }
+    )
+    frames = []
+    for path in (tiv_export_path, tiv_import_path):
+        side, table = read_tiv_table(path)
+        first, last = table.attrs["years"]
+        iso = {n: map_actor(n, merge_soviet_union)[0] for n in table["name"].unique()}
+        table = table.assign(state=table["name"].map(iso)).dropna(subset=["state"])
+        official = table.groupby(["state", "year"])["tiv"].sum().rename("tiv_table")
+        ours = (
+            base[base["year"].between(first, last)]
+            .groupby([side, "year"])
+            .agg(tiv_register=("tiv", "sum"), multi_year=("multi_year", "any"))
+            .rename_axis(["state", "year"])
+        )
+        merged = pd.concat([ours, official], axis=1).reset_index()
+        merged = merged.fillna({"tiv_register": 0.0, "tiv_table": 0.0})
+        merged["split_free"] = ~merged["multi_year"].eq(True)  # NaN: no register events
+        merged = merged[(merged["tiv_register"] > 0) | (merged["tiv_table"] > 0)]
+        frames.append(merged.assign(side=side))
+    out = pd.concat(frames, ignore_index=True)
+    out["diff"] = out["tiv_register"] - out["tiv_table"]
+    gap = out["diff"].abs()
+    out["agree"] = (gap <= abs_tol) | (gap <= rel_tol * out["tiv_table"])
+    columns = ["side", "state", "year", "tiv_register", "tiv_table", "diff", "agree", "split_free"]
+    return out[columns].sort_values(["side", "state", "year"], ignore_index=True)
+
+
+def cross_check_summary(
+    comparison: pd.DataFrame,
+    focal: Sequence[str] = FOCAL_STATES,
+    windows: Sequence[int] = (1, 5),
+    abs_tol: float = 1.0,
+    rel_tol: float = 0.05,
+) -> pd.DataFrame:
+    """Agreement of register and table TIV by side, scope (focal states / all) and window.
+
+    `window` 1 compares single years; 5 compares sums over 5-year blocks from
+    1950, the resolution at which SIPRI advises reading TIV and at which the
+    even split of multi-year deals matters much less. For single years,
+    `share_agree_split_free` is the agreement where the split plays no part, so
+    what remains there is SIPRI's revisions between releases and rounding.
+    """
+    rows = []
+    for window in windows:
+        data = comparison
+        if window > 1:
+            block = 1950 + (comparison["year"] - 1950) // window * window
+            data = (
+                comparison.assign(year=block)
+                .groupby(["side", "state", "year"], as_index=False)
+                .agg(
+                    tiv_register=("tiv_register", "sum"),
+                    tiv_table=("tiv_table", "sum"),
+                    split_free=("split_free", "all"),
+                )
+            )
+            gap = (data["tiv_register"] - data["tiv_table"]).abs()
+            data["agree"] = (gap <= abs_tol) | (gap <= rel_tol * data["tiv_table"])
+        for side in ("supplier", "recipient"):
+            for scope in ("focal", "all"):
+                sub = data[data["side"] == side]
+                if scope == "focal":
+                    sub = sub[sub["state"].isin(list(focal))]
+                rows.append(
+                    {
+                        "side": side,
+                        "scope": scope,
+                        "window": window,
+                        "n": len(sub),
+                        "share_agree": _share(sub["agree"]),
+                        "n_split_free": int(sub["split_free"].sum()) if window == 1 else 0,
+                        "share_agree_split_free": _share(sub.loc[sub["split_free"], "agree"])
+                        if window == 1
+                        else math.nan,
+                        "correlation": _correlation(sub["tiv_register"], sub["tiv_table"]),
+                        "tiv_register": float(sub["tiv_register"].sum()),
+                        "tiv_table": float(sub["tiv_table"].sum()),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def _share(flags: pd.Series) -> float:
+    return float(flags.mean()) if len(flags) else math.nan
+
+
+def _correlation(a: pd.Series, b: pd.Series) -> float:
+    if len(a) < 2 or a.std() == 0 or b.std() == 0:
+        return math.nan
+    return float(np.corrcoef(a, b)[0, 1])
