@@ -149,3 +149,45 @@ def test_changing_figure_code_reruns_only_figure_and_paper(builds):
     }
     assert {"figure_events_by_area", "paper"} <= planned
     assert "validate_codings" not in planned and "model_twoway_fe" not in planned
+
+
+def test_full_build_with_third_party_sources(tmp_path):
+    """With the optional sources fetched (here from the local mirror in ../shared), the
+    workflow ingests and links them, and the paper still builds."""
+    from .shared_data import SHARED, shared_file
+
+    shared_file("sipri_trade_register/trade-register.csv")
+    dest = _copy_project(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    env["PYTHONPATH"] = str(dest / "workflow")
+    fetch = subprocess.run(
+        [sys.executable, "-m", "tiesmap.cli", "download", "--mirror-dir", str(SHARED / "data")],
+        cwd=dest,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert fetch.returncode == 0, fetch.stderr
+    run = _build(dest, 2)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    import json
+
+    report = json.loads((dest / "results/data/linking.json").read_text())
+    assert set(report["records_in"]) == {
+        "hand",
+        "sipri",
+        "mme",
+        "jme",
+        "china_vitae",
+        "gdelt",
+        "icews",
+    }
+    assert report["linked_clusters"] > 0
+    total = sum(report["records_in"].values())
+    assert (
+        total
+        == report["events_out"]
+        + report["records_linked_into_other_events"]
+        + report["records_to_review"]
+    )
+    assert (dest / "results/paper.pdf").stat().st_size > 0

@@ -1,8 +1,29 @@
-# Hand codings: check each coder's file, then merge coders into one row per event.
+# Raw data: verify them against the manifest; check each coder's file, merge
+# coders into one row per event; read third-party sources; link all records.
+
+
+rule verify_raw:
+    input:
+        manifest=MANIFEST_FILE,
+        files=PROVIDED_FILES,
+        code=code("manifest"),
+    output:
+        "data/processed/raw_verified.txt",
+    log:
+        "logs/verify_raw.log",
+    benchmark:
+        "logs/benchmarks/verify_raw.tsv"
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} manifest --manifest {input.manifest} --out {output} > {log} 2>&1"
 
 
 rule validate_codings:
     input:
+        verified="data/processed/raw_verified.txt",
         files=CODER_FILES,
         config=CONFIG_FILE,
         codebook=config["codebook"],
@@ -63,3 +84,50 @@ rule reliability:
     shell:
         "{params.tiesmap} reliability --config {input.config} --codings {input.codings}"
         " --out {output.table} --csv {output.csv} 2> {log}"
+
+
+rule ingest_source:
+    input:
+        data=lambda wildcards: SOURCE_FILES[wildcards.source],
+        verified="data/processed/raw_verified.txt",
+        config=CONFIG_FILE,
+        code=lambda wildcards: code("sources/registry", "schema"),
+    output:
+        table="data/processed/sources/{source}.parquet",
+        report="results/data/sources/{source}.json",
+    log:
+        "logs/ingest_{source}.log",
+    benchmark:
+        "logs/benchmarks/ingest_{source}.tsv"
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} ingest {wildcards.source} {input.data} --config {input.config}"
+        " --out {output.table} --report {output.report} > {log} 2>&1"
+
+
+rule link_sources:
+    input:
+        events="data/processed/events.parquet",
+        sources=expand("data/processed/sources/{source}.parquet", source=USED_SOURCES),
+        config=CONFIG_FILE,
+        code=code("linking"),
+    output:
+        events="data/processed/analysis_events.parquet",
+        review="results/tables/review_candidates.csv",
+        conflicts="results/tables/link_conflicts.csv",
+        report="results/data/linking.json",
+    log:
+        "logs/link_sources.log",
+    benchmark:
+        "logs/benchmarks/link_sources.tsv"
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} link --config {input.config} --events {input.events}"
+        " --out {output.events} --review {output.review} --conflicts {output.conflicts}"
+        " --report {output.report} {input.sources} 2> {log}"

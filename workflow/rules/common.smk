@@ -43,3 +43,24 @@ def coder_file(coder):
 
 
 CODER_FILES = [coder_file(c) for c in config["codings"]["coders"]]
+
+
+# Raw files in the manifest, and the third-party sources whose files are present.
+from tiesmap.manifest import load_manifest
+
+MANIFEST_FILE = "data/raw/MANIFEST.yaml"
+MANIFEST = load_manifest(MANIFEST_FILE)
+PROVIDED_FILES = [e.path for e in MANIFEST if e.provided]
+SOURCE_FILES = {
+    e.adapter: e.path
+    for e in MANIFEST
+    if e.adapter in config["sources"]["use"] and Path(e.path).exists()
+}
+USED_SOURCES = sorted(SOURCE_FILES)
+ABSENT_SOURCES = sorted(set(config["sources"]["use"]) - set(SOURCE_FILES))
+if ABSENT_SOURCES:
+    sys.stderr.write(
+        "tiesmap: optional sources absent (fetch with `make download`): "
+        + ", ".join(ABSENT_SOURCES)
+        + "\n"
+    )

@@ -4,7 +4,7 @@
 
 rule table_operationalization:
     input:
-        events="data/processed/events.parquet",
+        events="data/processed/analysis_events.parquet",
         config=CONFIG_FILE,
         codebook=config["codebook"],
         code=code("tables", "latex"),
@@ -43,7 +43,7 @@ rule table_twoway_fe:
 
 rule figure_events_by_area:
     input:
-        events="data/processed/events.parquet",
+        events="data/processed/analysis_events.parquet",
         config=CONFIG_FILE,
         codebook=config["codebook"],
         code=code("figures"),
@@ -74,6 +74,7 @@ rule numbers:
         coherence="results/data/coherence.json",
         ranks="results/data/sensitivity_ranks.csv",
         network="results/data/network.csv",
+        linking="results/data/linking.json",
         config=CONFIG_FILE,
         code=code("numbers", "latex"),
     output:
@@ -91,7 +92,7 @@ rule numbers:
         " --events {input.events} --disagreements {input.disagreements}"
         " --index {input.index} --model {input.model} --scope {input.scope}"
         " --reliability {input.reliability} --coherence {input.coherence}"
-        " --ranks {input.ranks} --network {input.network}"
+        " --ranks {input.ranks} --network {input.network} --linking {input.linking}"
         " --out {output} 2> {log}"
 
 
@@ -172,3 +173,23 @@ rule table_coherence:
     shell:
         "{params.tiesmap} table-coherence --config {input.config}"
         " --coherence {input.coherence} --out {output} 2> {log}"
+
+
+rule table_coverage:
+    input:
+        linking="results/data/linking.json",
+        config=CONFIG_FILE,
+        code=code("tables", "latex"),
+    output:
+        "results/tables/coverage.tex",
+    log:
+        "logs/table_coverage.log",
+    benchmark:
+        "logs/benchmarks/table_coverage.tsv"
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} table-coverage --config {input.config} --linking {input.linking}"
+        " --out {output} 2> {log}"

@@ -3,7 +3,7 @@
 
 rule expand_to_dyads:
     input:
-        events="data/processed/events.parquet",
+        events="data/processed/analysis_events.parquet",
         config=CONFIG_FILE,
         codebook=config["codebook"],
         code=code("dyads", "panel"),
@@ -26,6 +26,7 @@ rule expand_to_dyads:
 rule tie_index:
     input:
         dyad_events="data/processed/dyad_events.parquet",
+        linking="results/data/linking.json",
         config=CONFIG_FILE,
         codebook=config["codebook"],
         code=code("panel", "index", "covariates"),
@@ -42,12 +43,13 @@ rule tie_index:
         tiesmap=TIESMAP,
     shell:
         "{params.tiesmap} index --config {input.config} --dyad-events {input.dyad_events}"
-        " --out {output.index} --coherence {output.coherence} 2> {log}"
+        " --out {output.index} --coherence {output.coherence} --linking {input.linking} 2> {log}"
 
 
 rule sensitivity:
     input:
-        events="data/processed/events.parquet",
+        events="data/processed/analysis_events.parquet",
+        linking="results/data/linking.json",
         config=CONFIG_FILE,
         codebook=config["codebook"],
         code=code("sensitivity", "index", "panel", "dyads"),
@@ -64,7 +66,7 @@ rule sensitivity:
         tiesmap=TIESMAP,
     shell:
         "{params.tiesmap} sensitivity --config {input.config} --events {input.events}"
-        " --out {output.intervals} --ranks {output.ranks} 2> {log}"
+        " --out {output.intervals} --ranks {output.ranks} --linking {input.linking} 2> {log}"
 
 
 rule network:

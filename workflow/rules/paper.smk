@@ -11,6 +11,7 @@ rule paper:
             "results/tables/twoway_fe.tex",
             "results/tables/reliability.tex",
             "results/tables/coherence.tex",
+            "results/tables/coverage.tex",
         ],
         figures=[
             "results/figures/events_by_area.pdf",

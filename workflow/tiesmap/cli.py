@@ -123,7 +123,18 @@ def cmd_dyads(args: argparse.Namespace) -> int:
     return 0
 
 
-def _panel_with_ties(config, codebook, dyad_events):
+def _coverage(config, linking_report: str | None) -> list[dict]:
+    """Configured coverage plus that of every third-party source used in this build."""
+    coverage = list(config["coverage"])
+    if linking_report:
+        used = json.loads(Path(linking_report).read_text(encoding="utf-8"))["records_in"]
+        for name, spec in sorted(config["sources"]["coverage"].items()):
+            if name in used:
+                coverage.append({"source": name, **spec})
+    return coverage
+
+
+def _panel_with_ties(config, codebook, dyad_events, linking_report=None):
     from tiesmap.config import panel_dyads
     from tiesmap.index import add_sustained_ties
     from tiesmap.panel import build_dyad_year
@@ -134,7 +145,7 @@ def _panel_with_ties(config, codebook, dyad_events):
         config["period"]["start"],
         config["period"]["end"],
         codebook,
-        config["coverage"],
+        _coverage(config, linking_report),
     )
     rule = config["tie_rule"]
     return panel, add_sustained_ties(
@@ -154,7 +165,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     from tiesmap.index import build_tie_index, coherence, pca_weights, tie_intensity
 
     config, codebook = _setup(args)
-    _, panel = _panel_with_ties(config, codebook, pd.read_parquet(args.dyad_events))
+    _, panel = _panel_with_ties(config, codebook, pd.read_parquet(args.dyad_events), args.linking)
     spec = config["index"]
     weights = spec["weights"]
     if spec["weighting"] == "pca":
@@ -191,7 +202,9 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     by_rule = {
         r: expand_to_dyads(events, r, _directed(codebook)) for r in space.multilateral_weights
     }
-    panel, _ = _panel_with_ties(config, codebook, by_rule[space.multilateral_weights[0]])
+    panel, _ = _panel_with_ties(
+        config, codebook, by_rule[space.multilateral_weights[0]], args.linking
+    )
     scores, labels = scenario_scores(panel, by_rule, space, config["tie_rule"]["follow_up_counts"])
     rows, ranks, _ = monte_carlo(scores, labels, panel["dyad"].to_numpy(), space, config["seed"])
     out = pd.concat([panel[["dyad", "year"]], rows], axis=1)
@@ -304,6 +317,7 @@ def cmd_numbers(args: argparse.Namespace) -> int:
         coherence=json.loads(Path(args.coherence).read_text(encoding="utf-8")),
         ranks=pd.read_csv(args.ranks),
         network=pd.read_csv(args.network),
+        linking=json.loads(Path(args.linking).read_text(encoding="utf-8")),
         codebook=load_codebook(config["codebook"]),
         config=config,
     )
@@ -423,6 +437,117 @@ def cmd_table_coherence(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from tiesmap.config import load_config
+    from tiesmap.csvsafe import write_csv
+    from tiesmap.errors import Problem
+    from tiesmap.sources.registry import EVENT_SOURCES
+
+    if args.source not in EVENT_SOURCES:
+        raise InputError(
+            [
+                Problem(
+                    args.source,
+                    None,
+                    None,
+                    args.source,
+                    f"unknown source (known: {', '.join(sorted(EVENT_SOURCES))})",
+                )
+            ]
+        )
+    config = load_config(args.config)
+    result = EVENT_SOURCES[args.source].read(Path(args.input), config)
+    out = Path(args.out)
+    if out.suffix == ".parquet":
+        write_parquet(result.table, out)
+    else:
+        write_csv(result.table, out)
+    if args.report:
+        write_json(
+            args.report,
+            {
+                "source": args.source,
+                "counts": result.counts,
+                "rejected_reasons": result.rejected["reason"].value_counts().sort_index().to_dict()
+                if len(result.rejected)
+                else {},
+            },
+        )
+        write_csv(result.rejected, Path(args.report).with_suffix(".rejected.csv"))
+    print(f"{args.source}: {result.counts}")
+    return 0
+
+
+def cmd_manifest(args: argparse.Namespace) -> int:
+    from tiesmap.manifest import load_manifest, update_checksums, verify
+
+    if args.update:
+        n = update_checksums(args.manifest, args.root)
+        print(f"updated {n} checksum(s) in {args.manifest}")
+    lines = verify(load_manifest(args.manifest), args.root, args.manifest)
+    if args.out:
+        write_text(args.out, "\n".join(lines) + "\n")
+    absent = [ln.split()[0] for ln in lines if ln.endswith("absent-optional")]
+    print(
+        f"{len(lines) - len(absent)} raw file(s) verified; optional sources absent: "
+        f"{', '.join(absent) or 'none'} (fetch them with `make download`)"
+    )
+    return 0
+
+
+def cmd_download(args: argparse.Namespace) -> int:
+    from tiesmap.manifest import download, load_manifest
+
+    entries = load_manifest(args.manifest)
+    for line in download(entries, args.root, args.mirror_dir, args.mirror_url, args.only):
+        print(line)
+    return 0
+
+
+def cmd_link(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tiesmap.config import load_config
+    from tiesmap.csvsafe import write_csv
+    from tiesmap.linking import as_records, link_records
+    from tiesmap.sources.registry import EVENT_SOURCES
+
+    config = load_config(args.config)
+    scope = set(config["focal_states"]) | set(config["scope"]["partners"])
+    records = [as_records(pd.read_parquet(args.events), "hand")]
+    outside: dict[str, int] = {}
+    for path in args.sources or []:
+        name = Path(path).stem
+        table = pd.read_parquet(path)
+        inside = table["participants"].str.split(";").map(lambda p: bool(scope & set(p)))
+        outside[name] = int((~inside).sum())
+        records.append(as_records(table[inside], name, EVENT_SOURCES[name].machine_coded))
+    link = config["linking"]
+    result = link_records(
+        pd.concat(records, ignore_index=True),
+        link["date_tolerance_days"],
+        link["compatible_activities"],
+        ["hand", *config["sources"]["use"]],
+        link["include_machine_coded"],
+    )
+    write_parquet(result.events, args.out)
+    write_csv(result.review, args.review)
+    write_csv(result.conflicts, args.conflicts)
+    write_csv(result.links, Path(args.conflicts).with_name("links.csv"))
+    write_json(args.report, {**result.report, "records_outside_scope": outside})
+    return 0
+
+
+def cmd_table_coverage(args: argparse.Namespace) -> int:
+    from tiesmap.config import load_config
+    from tiesmap.tables import coverage_latex
+
+    config = load_config(args.config)
+    report = json.loads(Path(args.linking).read_text(encoding="utf-8"))
+    write_text(args.out, coverage_latex(config, report))
+    return 0
+
+
 # ------------------------------------------------------------------ parser
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tiesmap", description=__doc__)
@@ -467,6 +592,7 @@ def build_parser() -> argparse.ArgumentParser:
         dyad_events="dyad events",
         out="tie index parquet",
         coherence="coherence JSON",
+        linking="linking report JSON",
     )
     verb(
         "sensitivity",
@@ -475,6 +601,7 @@ def build_parser() -> argparse.ArgumentParser:
         events="events",
         out="dyad-year intervals CSV",
         ranks="dyad rank intervals CSV",
+        linking="linking report JSON",
     )
     verb(
         "network",
@@ -517,6 +644,7 @@ def build_parser() -> argparse.ArgumentParser:
         coherence="coherence JSON",
         ranks="rank intervals CSV",
         network="network CSV",
+        linking="linking JSON",
         out="numbers.tex",
     )
     verb(
@@ -570,6 +698,46 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_table_coherence,
         "coherence of the areas",
         coherence="JSON",
+        out="tex",
+    )
+    p = verb(
+        "ingest",
+        cmd_ingest,
+        "read a third-party source into canonical events",
+        out="output .csv or .parquet",
+    )
+    p.add_argument("source")
+    p.add_argument("input")
+    p.add_argument("--report", default=None, help="JSON report of counts and rejections")
+    p = sub.add_parser("manifest", help="verify raw files against data/raw/MANIFEST.yaml")
+    p.add_argument("--manifest", default="data/raw/MANIFEST.yaml")
+    p.add_argument("--root", default=".")
+    p.add_argument("--out", default=None)
+    p.add_argument("--update", action="store_true", help="record new checksums of provided files")
+    p.set_defaults(func=cmd_manifest)
+    p = sub.add_parser("download", help="fetch optional third-party files listed in the manifest")
+    p.add_argument("--manifest", default="data/raw/MANIFEST.yaml")
+    p.add_argument("--root", default=".")
+    p.add_argument("--mirror-dir", default=None, help="copy from a local folder instead")
+    p.add_argument("--mirror-url", default=None, help="fetch from this base URL instead")
+    p.add_argument("--only", nargs="*", default=None)
+    p.set_defaults(func=cmd_download)
+    p = verb(
+        "link",
+        cmd_link,
+        "link records of several sources into one event table",
+        events="hand-coded events",
+        out="analysis events",
+        review="review CSV",
+        conflicts="conflicts CSV",
+        report="linking JSON",
+    )
+    p.add_argument("sources", nargs="*", help="ingested source tables (<source>.parquet)")
+    verb(
+        "table-coverage",
+        cmd_table_coverage,
+        "data coverage by source and area",
+        linking="linking JSON",
         out="tex",
     )
     verb("rulegraph", cmd_rulegraph, "regenerate the README's rule graph", readme="README.md")

@@ -64,7 +64,7 @@ def events_by_area_year(
     ax.set_xlim(start - 0.6, end + 0.6)
     _integer_years(ax)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(frameon=False, fontsize=7, loc="upper left")
+    ax.legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     if missing:
         ax.set_title("Not yet collected: " + ", ".join(missing), fontsize=7, loc="left")
     fig.tight_layout()
@@ -106,7 +106,7 @@ def areas_over_time(panel: pd.DataFrame, codebook: Codebook, path: str | Path) -
     ax.set_ylabel("Mean area score")
     _integer_years(ax)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(frameon=False, fontsize=7, loc="upper left")
+    ax.legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
     save_figure(fig, path)
 

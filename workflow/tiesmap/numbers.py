@@ -39,6 +39,7 @@ def compute_numbers(
     coherence: dict[str, Any],
     ranks: pd.DataFrame,
     network: pd.DataFrame,
+    linking: dict[str, Any],
     codebook: Codebook,
     config: dict[str, Any],
 ) -> dict[str, str]:
@@ -101,4 +102,10 @@ def compute_numbers(
     v["NetworkFirstYear"] = str(int(anyarea["year"].iloc[0]))
     v["NetworkFirstEnd"] = str(int(anyarea["year"].iloc[third - 1]))
     v["NetworkLastStart"] = str(int(anyarea["year"].iloc[-third]))
+    v["NAnalysisEvents"] = str(linking["events_out"])
+    v["NLinkedClusters"] = str(linking["linked_clusters"])
+    v["NLinkConflicts"] = str(linking["conflicts"])
+    v["NReviewCandidates"] = str(linking["records_to_review"])
+    v["NSourcesUsed"] = str(len(linking["records_in"]) - 1)
+    v["NSourcesAbsent"] = str(len(set(config["sources"]["use"]) - set(linking["records_in"])))
     return v

@@ -25,12 +25,18 @@ def dyads_in_scope(
     return sorted(pairs)
 
 
-def coverage_mask(years: pd.Series, area: str, coverage: list[dict[str, Any]]) -> np.ndarray:
-    """True where at least one source searched `area` in that year."""
-    covered = np.zeros(len(years), dtype=bool)
+def coverage_mask(panel: pd.DataFrame, area: str, coverage: list[dict[str, Any]]) -> np.ndarray:
+    """True where at least one source searched `area` in that dyad-year. A source that
+    searched only some states (`states`) covers only dyads involving one of them."""
+    covered = np.zeros(len(panel), dtype=bool)
     for spec in coverage:
-        if area in spec["areas"]:
-            covered |= years.between(spec["start"], spec["end"]).to_numpy()
+        if area not in spec["areas"]:
+            continue
+        mask = panel["year"].between(spec["start"], spec["end"]).to_numpy()
+        if spec.get("states"):
+            states = set(spec["states"])
+            mask &= (panel["state_a"].isin(states) | panel["state_b"].isin(states)).to_numpy()
+        covered |= mask
     return covered
 
 
@@ -73,7 +79,7 @@ def build_dyad_year(
         coverage = [{"areas": list(AREAS), "start": start, "end": end}]
     for area in AREAS:
         col = f"n_{area}"
-        observed = codebook.area_collected(area) & coverage_mask(panel["year"], area, coverage)
+        observed = codebook.area_collected(area) & coverage_mask(panel, area, coverage)
         panel[col] = np.where(observed, panel[col].fillna(0.0), np.nan)
         panel[f"uncollected_{area}"] = ~observed
     return panel.sort_values(["dyad", "year"], ignore_index=True)
