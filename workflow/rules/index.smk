@@ -106,6 +106,6 @@ rule export_panel:
         ENV
     params:
         tiesmap=TIESMAP,
-        outdir="results/data",
+        outdir=lambda wildcards, output: str(Path(output.csv).parent),
     shell:
         "{params.tiesmap} export --index {input.index} --outdir {params.outdir} 2> {log}"
