@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 CORES ?= 4
 
-.PHONY: all setup tex test lint lock clean dag
+.PHONY: all setup tex test lint lock clean dag download
 
 all: setup tex
 	$(BIN)/snakemake --cores $(CORES)
@@ -31,6 +31,10 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/snakefmt --check Snakefile workflow/rules
 	$(BIN)/snakemake --lint
+
+# Optional third-party datasets listed in data/raw/MANIFEST.yaml (checksums verified).
+download: setup
+	$(BIN)/python -m tiesmap.cli download
 
 # Re-pin after changing dependencies in pyproject.toml (and environment.yml).
 lock:

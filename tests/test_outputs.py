@@ -94,3 +94,31 @@ def test_rule_environment_covers_runtime_dependencies():
     needed = _names(project["dependencies"]) - {"snakemake", "jupyter"}
     env = yaml.safe_load((ROOT / "workflow/envs/tiesmap.yaml").read_text())
     assert needed <= _names(d for d in env["dependencies"] if isinstance(d, str))
+
+
+def test_unused_macros_are_found():
+    from tiesmap.paper import unused_macros
+
+    numbers = "\\newcommand{\\NEvents}{12}\n\\newcommand{\\NOld}{3}\n"
+    paper = "We coded \\NEvents{} events. % \\NOld{} is only in a comment\n"
+    assert unused_macros(numbers, [paper]) == ["NOld"]
+
+
+def test_readme_exhibit_list_matches_manifest():
+    from tiesmap import exhibits
+
+    table = exhibits.readme_table(exhibits.load_exhibits(ROOT / "paper/exhibits.yaml"))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split(exhibits.START, 1)[1].split(exhibits.END, 1)[0].strip()
+    assert block == table, "run `make dag` to update the README"
+
+
+def test_every_exhibit_is_included_and_referenced_in_the_paper():
+    from tiesmap import exhibits
+
+    items = exhibits.load_exhibits(ROOT / "paper/exhibits.yaml")
+    paper = (ROOT / "paper/main.tex").read_text(encoding="utf-8")
+    figures = [e for e in items if e["output"].endswith(".pdf")]
+    assert all(f"\\label{{{e['label']}}}" in paper for e in figures)
+    problems = [p for p in exhibits.paper_problems(items, paper) if "label" not in p]
+    assert problems == []

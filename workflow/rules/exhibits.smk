@@ -41,25 +41,41 @@ rule table_twoway_fe:
         "{params.tiesmap} table-regression --model {input.model} --out {output} 2> {log}"
 
 
-rule figure_events_by_area:
+# Each figure is a module of tiesmap.figures drawn from one data file.
+FIGURE_DATA = {
+    "events_areas": "data/processed/analysis_events.parquet",
+    "events_contacts": "data/processed/analysis_events.parquet",
+    "events_exercises": "data/processed/analysis_events.parquet",
+    "events_wartime": "data/processed/analysis_events.parquet",
+    "index_heatmap": "data/processed/tie_index.parquet",
+    "index_areas": "data/processed/tie_index.parquet",
+    "index_network": "data/processed/tie_index.parquet",
+    "index_arms": "data/processed/tie_index.parquet",
+    "rank_intervals": "results/data/sensitivity_ranks.csv",
+}
+
+
+rule figure:
     input:
-        events="data/processed/analysis_events.parquet",
+        data=lambda wildcards: FIGURE_DATA[wildcards.name],
         config=CONFIG_FILE,
         codebook=config["codebook"],
-        code=code("figures"),
+        code=lambda wildcards: code("figures/__init__", f"figures/{wildcards.name}"),
     output:
-        "results/figures/events_by_area.pdf",
+        "results/figures/{name}.pdf",
     log:
-        "logs/figure_events_by_area.log",
+        "logs/figure_{name}.log",
     benchmark:
-        "logs/benchmarks/figure_events_by_area.tsv"
+        "logs/benchmarks/figure_{name}.tsv"
+    wildcard_constraints:
+        name="|".join(FIGURE_DATA),
     conda:
         ENV
     params:
         tiesmap=TIESMAP,
     shell:
-        "{params.tiesmap} figure-events --config {input.config} --events {input.events}"
-        " --out {output} 2> {log}"
+        "{params.tiesmap} figure {wildcards.name} --config {input.config}"
+        " --data {input.data} --out {output} 2> {log}"
 
 
 rule numbers:
@@ -113,46 +129,6 @@ rule coding_guide:
         tiesmap=TIESMAP,
     shell:
         "{params.tiesmap} coding-guide --config {input.config} --out {output} 2> {log}"
-
-
-rule figure_index:
-    input:
-        index="data/processed/tie_index.parquet",
-        config=CONFIG_FILE,
-        code=code("figures"),
-    output:
-        "results/figures/index_{kind}.pdf",
-    log:
-        "logs/figure_index_{kind}.log",
-    benchmark:
-        "logs/benchmarks/figure_index_{kind}.tsv"
-    wildcard_constraints:
-        kind="heatmap|areas|network",
-    conda:
-        ENV
-    params:
-        tiesmap=TIESMAP,
-    shell:
-        "{params.tiesmap} figure-index --config {input.config} --index {input.index}"
-        " --kind {wildcards.kind} --out {output} 2> {log}"
-
-
-rule figure_rank_intervals:
-    input:
-        ranks="results/data/sensitivity_ranks.csv",
-        code=code("figures"),
-    output:
-        "results/figures/rank_intervals.pdf",
-    log:
-        "logs/figure_rank_intervals.log",
-    benchmark:
-        "logs/benchmarks/figure_rank_intervals.tsv"
-    conda:
-        ENV
-    params:
-        tiesmap=TIESMAP,
-    shell:
-        "{params.tiesmap} figure-ranks --ranks {input.ranks} --out {output} 2> {log}"
 
 
 rule table_coherence:

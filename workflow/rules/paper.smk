@@ -13,13 +13,7 @@ rule paper:
             "results/tables/coherence.tex",
             "results/tables/coverage.tex",
         ],
-        figures=[
-            "results/figures/events_by_area.pdf",
-            "results/figures/index_heatmap.pdf",
-            "results/figures/index_areas.pdf",
-            "results/figures/index_network.pdf",
-            "results/figures/rank_intervals.pdf",
-        ],
+        figures=expand("results/figures/{name}.pdf", name=FIGURE_DATA),
         code=code("paper"),
     output:
         "results/paper.pdf",

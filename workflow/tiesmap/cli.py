@@ -278,23 +278,19 @@ def cmd_table_operationalization(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_figure_events(args: argparse.Namespace) -> int:
+def cmd_figure(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tiesmap.codebook import load_codebook
-    from tiesmap.config import load_config
-    from tiesmap.figures import events_by_area_year
+    from tiesmap.figures import Context, draw
 
-    config = load_config(args.config)
-    codebook = load_codebook(config["codebook"])
-    _ensure_parent(args.out)
-    events_by_area_year(
-        pd.read_parquet(args.events),
-        codebook,
-        config["period"]["start"],
-        config["period"]["end"],
-        args.out,
+    config, codebook = _setup(args)
+    path = Path(args.data)
+    data = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+    context = Context(
+        codebook, config["period"]["start"], config["period"]["end"], tuple(config["focal_states"])
     )
+    _ensure_parent(args.out)
+    draw(args.name, data, context, args.out)
     return 0
 
 
@@ -333,11 +329,18 @@ def cmd_paper(args: argparse.Namespace) -> int:
 
 
 def cmd_rulegraph(args: argparse.Namespace) -> int:
+    from tiesmap import exhibits
     from tiesmap.rulegraph import replace_block, workflow_mermaid
 
     readme = Path(args.readme)
     block = workflow_mermaid(readme.resolve().parent)
-    write_text(readme, replace_block(readme.read_text(encoding="utf-8"), block))
+    text = replace_block(readme.read_text(encoding="utf-8"), block)
+    table = exhibits.readme_table(
+        exhibits.load_exhibits(readme.resolve().parent / "paper/exhibits.yaml")
+    )
+    head, rest = text.split(exhibits.START, 1)
+    _, tail = rest.split(exhibits.END, 1)
+    write_text(readme, f"{head}{exhibits.START}\n{table}\n{exhibits.END}{tail}")
     return 0
 
 
@@ -388,43 +391,6 @@ def cmd_trace(args: argparse.Namespace) -> int:
             pd.read_csv(args.disagreements, dtype=str, keep_default_na=False),
         )
     )
-    return 0
-
-
-def periods_of(start: int, end: int, parts: int = 3) -> list[tuple[int, int]]:
-    """Split the study period into `parts` consecutive spans of (nearly) equal length."""
-    years = list(range(start, end + 1))
-    size = -(-len(years) // parts)
-    return [
-        (chunk[0], chunk[-1]) for chunk in (years[i : i + size] for i in range(0, len(years), size))
-    ]
-
-
-def cmd_figure_index(args: argparse.Namespace) -> int:
-    import pandas as pd
-
-    from tiesmap import figures
-
-    config, codebook = _setup(args)
-    panel = pd.read_parquet(args.index)
-    _ensure_parent(args.out)
-    if args.kind == "heatmap":
-        figures.index_heatmap(panel, args.out)
-    elif args.kind == "areas":
-        figures.areas_over_time(panel, codebook, args.out)
-    else:
-        periods = periods_of(config["period"]["start"], config["period"]["end"])
-        figures.network_periods(panel, config["focal_states"], periods, args.out)
-    return 0
-
-
-def cmd_figure_ranks(args: argparse.Namespace) -> int:
-    import pandas as pd
-
-    from tiesmap.figures import rank_intervals
-
-    _ensure_parent(args.out)
-    rank_intervals(pd.read_csv(args.ranks), args.out)
     return 0
 
 
@@ -629,7 +595,14 @@ def build_parser() -> argparse.ArgumentParser:
         events="events",
         out="tex",
     )
-    verb("figure-events", cmd_figure_events, "events by area and year", events="events", out="pdf")
+    p = verb(
+        "figure",
+        cmd_figure,
+        "draw one figure (a module of tiesmap.figures)",
+        data="parquet or CSV",
+        out="pdf",
+    )
+    p.add_argument("name")
     verb(
         "numbers",
         cmd_numbers,
@@ -678,21 +651,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--codings", default="data/processed/codings.parquet")
     p.add_argument("--disagreements", default="results/tables/disagreements.csv")
     p.set_defaults(func=cmd_trace)
-    p = verb(
-        "figure-index",
-        cmd_figure_index,
-        "figures drawn from the tie index",
-        index="tie index",
-        out="pdf",
-    )
-    p.add_argument("--kind", choices=["heatmap", "areas", "network"], required=True)
-    verb(
-        "figure-ranks",
-        cmd_figure_ranks,
-        "rank intervals from the Monte Carlo",
-        ranks="CSV",
-        out="pdf",
-    )
     verb(
         "table-coherence",
         cmd_table_coherence,

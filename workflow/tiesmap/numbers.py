@@ -77,7 +77,6 @@ def compute_numbers(
         if name in model["params"]:
             v[f"Coef{key}"] = fmt(model["params"][name])
             v[f"SE{key}"] = fmt(model["std_errors"][name])
-            v[f"P{key}"] = fmt(model["pvalues"][name])
     v["ModelNObs"] = str(model["nobs"])
     rel = reliability.set_index("variable")
     for name in ("activity", "level", "participants", "date_start", "follow_up", "confidence"):

@@ -34,6 +34,22 @@ def latex_log_problems(log_text: str, log_file: str) -> list[Problem]:
     return problems
 
 
+_DEFINED = re.compile(r"\\newcommand\{\\([A-Za-z]+)\}")
+_USED = re.compile(r"\\([A-Za-z]+)")
+
+
+def unused_macros(numbers_tex: str, paper_texts: list[str]) -> list[str]:
+    """Macros defined in numbers.tex that no paper source uses: a number computed but
+    never reported is usually a sentence that was deleted or a typo in a name."""
+    defined = _DEFINED.findall(numbers_tex)
+    used = {m for text in paper_texts for m in _USED.findall(_strip_comments(text))}
+    return sorted(set(defined) - used)
+
+
+def _strip_comments(text: str) -> str:
+    return "\n".join(re.sub(r"(?<!\\)%.*", "", line) for line in text.splitlines())
+
+
 def build_pdf(tex: str | Path, outdir: str | Path, out: str | Path) -> None:
     """Run latexmk on `tex` (from its own folder) into `outdir`, check the log, copy the PDF."""
     tex, outdir, out = Path(tex).resolve(), Path(outdir).resolve(), Path(out).resolve()
@@ -59,7 +75,19 @@ def build_pdf(tex: str | Path, outdir: str | Path, out: str | Path) -> None:
         problems = [
             Problem(str(log_path), None, None, None, f"latexmk failed (exit {run.returncode})")
         ]
+    numbers = _numbers_file(tex)
+    if numbers is not None:
+        sources = [p.read_text(encoding="utf-8") for p in sorted(tex.parent.rglob("*.tex"))]
+        for name in unused_macros(numbers.read_text(encoding="utf-8"), sources):
+            problems.append(Problem(str(numbers), None, None, f"\\{name}",
+                                    "macro is defined but the paper never uses it"))
     if problems:
         raise InputError(problems)
     out.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(outdir / f"{tex.stem}.pdf", out)
+
+
+def _numbers_file(tex: Path) -> Path | None:
+    """The numbers file the paper inputs (\\input{.../numbers.tex}), if any."""
+    match = re.search(r"\\input\{([^}]*numbers\.tex)\}", tex.read_text(encoding="utf-8"))
+    return (tex.parent / match.group(1)).resolve() if match else None
