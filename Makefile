@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 CORES ?= 4
 
-.PHONY: all setup tex test lint lock clean dag download
+.PHONY: all setup tex test lint lock clean dag download archive report
 
 all: setup tex
 	$(BIN)/snakemake --cores $(CORES)
@@ -36,6 +36,13 @@ lint: setup
 download: setup
 	$(BIN)/python -m tiesmap.cli download
 
+# Replication package (dist/) and Snakemake's HTML report with figure captions.
+archive: setup tex
+	$(BIN)/snakemake --cores $(CORES) archive
+
+report: all
+	$(BIN)/snakemake --report results/report.html
+
 # Re-pin after changing dependencies in pyproject.toml (and environment.yml).
 lock:
 	rm -rf /tmp/tiesmap-lock-venv
@@ -48,4 +55,4 @@ dag: setup
 
 # Generated files only: never data/raw, config or code.
 clean:
-	rm -rf results data/processed logs .snakemake
+	rm -rf results data/processed logs .snakemake dist

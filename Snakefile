@@ -8,6 +8,9 @@ min_version("9.0")
 configfile: "config/config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/codings.smk"
 include: "workflow/rules/index.smk"
@@ -15,6 +18,7 @@ include: "workflow/rules/models.smk"
 include: "workflow/rules/exhibits.smk"
 include: "workflow/rules/notebooks.smk"
 include: "workflow/rules/paper.smk"
+include: "workflow/rules/package.smk"
 
 
 rule all:
@@ -23,5 +27,9 @@ rule all:
         "results/paper.pdf",
         "results/codebook.md",
         "results/notebooks/data_audit.ipynb",
+        expand(
+            "results/notebooks/dyad_profile_{dyad}.ipynb",
+            dyad=config["notebooks"]["dyad_profiles"],
+        ),
         "results/data/datapackage.json",
         "results/data/network.csv",

@@ -122,3 +122,31 @@ def test_every_exhibit_is_included_and_referenced_in_the_paper():
     assert all(f"\\label{{{e['label']}}}" in paper for e in figures)
     problems = [p for p in exhibits.paper_problems(items, paper) if "label" not in p]
     assert problems == []
+
+
+def test_archive_is_byte_stable_and_leaves_out_third_party_files(tmp_path):
+    from tiesmap.archive import package_files, write_archive
+
+    files = {p.as_posix() for p in package_files(ROOT)}
+    assert "data/raw/events/coder_a.csv" in files and "data/raw/MANIFEST.yaml" in files
+    assert not any(f.startswith(("data/external", "data/processed", ".venv")) for f in files)
+    write_archive(ROOT, tmp_path / "a.tar.gz", tmp_path / "A")
+    write_archive(ROOT, tmp_path / "b.tar.gz", tmp_path / "B")
+    assert (tmp_path / "a.tar.gz").read_bytes() == (tmp_path / "b.tar.gz").read_bytes()
+    sums = (tmp_path / "A").read_text().splitlines()
+    assert sums[0].endswith("a.tar.gz") and any(line.endswith("coder_a.csv") for line in sums)
+
+
+def test_notebook_volatile_metadata_is_stripped():
+    import nbformat
+
+    from tiesmap.notebooks import strip_volatile
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
+    nb.metadata["papermill"] = {"start_time": "x", "end_time": "y", "duration": 1.0, "parameters": {}}
+    nb.cells[0].metadata["papermill"] = {"start_time": "x", "duration": 2.0, "status": "completed"}
+    nb.cells[0].metadata["execution"] = {"iopub.execute_input": "t"}
+    out = strip_volatile(nb)
+    assert out.metadata["papermill"] == {"parameters": {}}
+    assert out.cells[0].metadata == {"papermill": {"status": "completed"}}
+    assert out.cells[0]["id"] == "cell-000"

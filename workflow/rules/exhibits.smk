@@ -62,7 +62,11 @@ rule figure:
         codebook=config["codebook"],
         code=lambda wildcards: code("figures/__init__", f"figures/{wildcards.name}"),
     output:
-        "results/figures/{name}.pdf",
+        report(
+            "results/figures/{name}.pdf",
+            caption="../report/figure.rst",
+            category="Figures",
+        ),
     log:
         "logs/figure_{name}.log",
     benchmark:

@@ -10,7 +10,8 @@ rule notebook_data_audit:
         codebook=config["codebook"],
         code=code("notebooks", "tables"),
     output:
-        "results/notebooks/data_audit.ipynb",
+        notebook="results/notebooks/data_audit.ipynb",
+        html="results/notebooks/data_audit.html",
     log:
         "logs/notebook_data_audit.log",
     benchmark:
@@ -20,6 +21,33 @@ rule notebook_data_audit:
     params:
         tiesmap=TIESMAP,
     shell:
-        "{params.tiesmap} notebook --notebook {input.notebook} --out {output}"
+        "{params.tiesmap} notebook --notebook {input.notebook} --out {output.notebook}"
+        " --html {output.html}"
         " -p events {input.events} -p disagreements {input.disagreements}"
         " -p codebook {input.codebook} 2> {log}"
+
+
+rule notebook_dyad_profile:
+    input:
+        notebook="notebooks/dyad_profile.ipynb",
+        index="data/processed/tie_index.parquet",
+        intervals="results/data/sensitivity_dyad_year.csv",
+        events="data/processed/analysis_events.parquet",
+        code=code("notebooks", "dyads"),
+    output:
+        notebook="results/notebooks/dyad_profile_{dyad}.ipynb",
+        html="results/notebooks/dyad_profile_{dyad}.html",
+    log:
+        "logs/notebook_dyad_profile_{dyad}.log",
+    benchmark:
+        "logs/benchmarks/notebook_dyad_profile_{dyad}.tsv"
+    wildcard_constraints:
+        dyad="[A-Z]{3}-[A-Z]{3}",
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} notebook --notebook {input.notebook} --out {output.notebook}"
+        " --html {output.html} -p dyad {wildcards.dyad} -p index {input.index}"
+        " -p intervals {input.intervals} -p events {input.events} 2> {log}"

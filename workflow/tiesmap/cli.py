@@ -354,9 +354,11 @@ def cmd_coding_guide(args: argparse.Namespace) -> int:
 
 
 def cmd_notebook(args: argparse.Namespace) -> int:
-    from tiesmap.notebooks import run_notebook
+    from tiesmap.notebooks import run_notebook, to_html
 
     run_notebook(args.notebook, args.out, dict(args.param or []))
+    if args.html:
+        to_html(args.out, args.html)
     return 0
 
 
@@ -514,6 +516,14 @@ def cmd_table_coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_archive(args: argparse.Namespace) -> int:
+    from tiesmap.archive import write_archive
+
+    write_archive(args.root, args.out, args.sums)
+    print(f"wrote {args.out} and {args.sums}")
+    return 0
+
+
 # ------------------------------------------------------------------ parser
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tiesmap", description=__doc__)
@@ -637,6 +647,7 @@ def build_parser() -> argparse.ArgumentParser:
         out="executed ipynb",
     )
     p.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"))
+    p.add_argument("--html", default=None, help="also write an HTML copy here")
     verb(
         "reliability",
         cmd_reliability,
@@ -698,6 +709,10 @@ def build_parser() -> argparse.ArgumentParser:
         linking="linking JSON",
         out="tex",
     )
+    p = verb(
+        "archive", cmd_archive, "pack the replication package", out="tar.gz", sums="SHA256SUMS"
+    )
+    p.add_argument("--root", default=".")
     verb("rulegraph", cmd_rulegraph, "regenerate the README's rule graph", readme="README.md")
     return parser
 

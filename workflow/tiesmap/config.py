@@ -44,6 +44,18 @@ def check_config(config: dict[str, Any], source: str = "config/config.yaml") -> 
                 "geometric aggregation needs non-negative scores; not with zscore",
             )
         )
+    in_scope = set(panel_dyads(config))
+    for i, dyad in enumerate(config["notebooks"]["dyad_profiles"]):
+        if dyad not in in_scope:
+            problems.append(
+                Problem(
+                    source,
+                    None,
+                    f"notebooks.dyad_profiles.{i}",
+                    dyad,
+                    "not a dyad of the panel (alphabetical ISO3 pair of states in scope)",
+                )
+            )
     for i, spec in enumerate(config["coverage"]):
         if spec["start"] > spec["end"]:
             problems.append(Problem(source, None, f"coverage.{i}", None, "start is after end"))

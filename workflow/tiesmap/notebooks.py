@@ -43,3 +43,11 @@ def run_notebook(source: str | Path, target: str | Path, parameters: dict[str, A
     )
     nb = strip_volatile(nbformat.read(target, as_version=4))
     nbformat.write(nb, target)
+
+
+def to_html(notebook: str | Path, target: str | Path) -> None:
+    """A static HTML copy of an executed notebook, for readers without Jupyter."""
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter().from_notebook_node(nbformat.read(notebook, as_version=4))
+    Path(target).write_text(body, encoding="utf-8")
