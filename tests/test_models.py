@@ -41,7 +41,7 @@ def panel():
     frame = frame.to_frame(index=False)
     frame[["state_a", "state_b"]] = frame["dyad"].str.split("-", expand=True)
     frame["x1"] = rng.normal(size=len(frame))
-    frame["x2"] = (state_year(0.7) + rng.normal(size=len(frame)) > 0).astype(float)
+    frame["x2"] = (rng.random(len(frame)) > 0.5).astype(float)
     effect = frame["dyad"].map(dict(zip(dyads, rng.normal(size=6), strict=True)))
     frame["y"] = 0.5 * frame["x1"] - 0.3 * frame["x2"] + effect + 0.1 * (frame["year"] - 2005)
     frame["y"] += rng.normal(scale=0.2, size=len(frame))
@@ -97,8 +97,8 @@ SIM_STATES = list("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 def dyadic_panel(seed: int, n_states: int = 8, years=range(2000, 2010)) -> pd.DataFrame:
     """All dyads of n_states over the years. Regressor x1 and every outcome share
     state-year shocks (dyadic dependence), plus dyad effects. Outcomes, all rising
-    in x1: linear `y`, Poisson `count`, overdispersed `nb_count` (NB2, alpha 0.5)
-    and 0/1 `tie` (logit)."""
+    in x1: linear `y`, Poisson `count` (overdispersed by the shocks), `nb_count` (more so)
+    and 0/1 `tie` (logit); `count_iid` is Poisson given x and the effects."""
     rng = np.random.default_rng(seed)
     years = list(years)
     pairs = list(combinations(SIM_STATES[:n_states], 2))
@@ -115,15 +115,16 @@ def dyadic_panel(seed: int, n_states: int = 8, years=range(2000, 2010)) -> pd.Da
         shock = {(s, y): rng.normal(scale=scale) for s in SIM_STATES for y in years}
         return np.array([shock[(i, y)] + shock[(j, y)] for i, j, y in zip(a, b, t, strict=True)])
 
-    frame["x1"] = rng.normal(size=len(frame)) + 0.5 * effect + state_year(0.7)
-    frame["x2"] = (state_year(0.7) + rng.normal(size=len(frame)) > 0).astype(float)
-    common = state_year(0.5)
+    frame["x1"] = rng.normal(size=len(frame)) + 0.5 * effect + state_year(1.0)
+    frame["x2"] = (state_year(1.0) + rng.normal(size=len(frame)) > 0).astype(float)
+    common = state_year(0.8)
     trend = 0.05 * (frame["year"] - years[0])
     frame["y"] = 0.5 * frame["x1"] - 0.3 * frame["x2"] + effect + trend + common
     frame["y"] += rng.normal(size=len(frame))
     mu = np.exp(0.4 * frame["x1"] - 0.3 * frame["x2"] + 0.5 * effect + trend + common)
     frame["count"] = rng.poisson(mu)
     frame["nb_count"] = rng.poisson(mu * rng.gamma(shape=2.0, scale=0.5, size=len(frame)))
+    frame["count_iid"] = rng.poisson(mu / np.exp(common))  # no unobserved heterogeneity
     latent = 1.5 * frame["x1"] + effect + common + rng.logistic(size=len(frame))
     frame["tie"] = (latent > 0.5).astype(float)
     return frame.sort_values(["dyad", "year"], ignore_index=True)
@@ -131,7 +132,12 @@ def dyadic_panel(seed: int, n_states: int = 8, years=range(2000, 2010)) -> pd.Da
 
 @pytest.fixture(scope="module")
 def sim():
-    return dyadic_panel(11)
+    """28 dyads x 6 years. With 8 states the two-way and dyad-robust variance
+    estimates are noisy and, for some draws, negative for some coefficient (see
+    tiesmap.inference); this seed gives positive ones for every kind, so that
+    test_every_inference_option_gives_finite_ses can check all 18 combinations.
+    A negative estimate is tested on its own below."""
+    return dyadic_panel(25, n_states=8, years=range(2000, 2006))
 
 
 def spec(kind, dependent, regressors=("x1", "x2"), **kwargs):
@@ -262,8 +268,8 @@ def test_ppml_equals_poisson_glm_with_dummies(sim_counts, inference):
     for name in ("x1", "x2"):
         assert ppml["params"][name] == pytest.approx(glm["params"][name], abs=1e-6)
         assert ppml["std_errors"][name] == pytest.approx(glm["std_errors"][name], rel=1e-6)
-    assert ppml["dropped_separated"] == {"nobs": 10, "dyads": ["A-B"], "years": []}
-    assert ppml["nobs"] == glm["nobs"] == len(sim_counts) - 10
+    assert ppml["dropped_separated"] == {"nobs": 6, "dyads": ["A-B"], "years": []}
+    assert ppml["nobs"] == glm["nobs"] == len(sim_counts) - 6
 
 
 def test_ppml_against_independent_fits(sim_counts):
@@ -273,6 +279,7 @@ def test_ppml_against_independent_fits(sim_counts):
     fx = pf.fepois(
         "count ~ x1 + x2 | dyad + year",
         data=sim_counts,
+        iwls_tol=1e-12,
         vcov={"CRV1": "dyad"},
         ssc=pf.ssc(k_adj=True, k_fixef="none", G_adj=True),
     )
@@ -291,11 +298,11 @@ def test_ppml_against_independent_fits(sim_counts):
 def test_negbin_estimates_overdispersion_and_reduces_to_poisson_without_it(sim):
     nb = fit_model(sim, spec("negbin", "nb_count"))
     assert nb["statistics"]["converged"] and not nb["statistics"]["alpha_at_boundary"]
-    assert nb["statistics"]["alpha"] == pytest.approx(0.5, abs=0.25)
-    assert nb["params"]["x1"] == pytest.approx(0.4, abs=0.1)
+    assert nb["statistics"]["alpha"] > 0.2
+    assert nb["params"]["x1"] == pytest.approx(0.4, abs=0.15)
     # equidispersed counts: alpha at its bound 0, where NB is Poisson
-    nb = fit_model(sim, spec("negbin", "count"))
-    po = fit_model(sim, spec("poisson", "count"))
+    nb = fit_model(sim, spec("negbin", "count_iid"))
+    po = fit_model(sim, spec("poisson", "count_iid"))
     assert nb["statistics"]["alpha_at_boundary"] and nb["statistics"]["alpha"] == 0.0
     assert nb["params"] == po["params"] and nb["std_errors"] == po["std_errors"]
 
@@ -307,6 +314,7 @@ def test_logit_and_lpm_recover_the_sign(sim):
     logit = fit_model(sim, spec("logit", "tie"))
     lpm = fit_model(sim, spec("lpm", "tie"))
     assert logit["fixed_effects"] == ["year"] and logit["fixed_effects_method"] == "dummies"
+    assert logit["dropped_separated"] == {"nobs": 0, "dyads": [], "years": []}
     assert logit["params"]["x1"] == pytest.approx(1.5, abs=0.5)
     assert logit["pvalues"]["x1"] < 0.01 and lpm["pvalues"]["x1"] < 0.01
     assert lpm["params"]["x1"] > 0
@@ -347,6 +355,18 @@ def test_every_inference_option_gives_finite_ses(sim, kind, inference):
         assert 0 <= result["pvalues"][name] <= 1
         low, high = result["conf_int"][name]
         assert low < result["params"][name] < high
+    json.dumps(result, allow_nan=False)
+
+
+def test_negative_variance_estimate_is_reported_not_clipped():
+    panel = dyadic_panel(1, n_states=8, years=range(2000, 2006))
+    result = fit_model(panel, spec("twoway_fe", "y", inference="dyad_robust"))
+    missing = [name for name, se in result["std_errors"].items() if se is None]
+    assert missing
+    for name in missing:
+        assert result["pvalues"][name] is None and result["conf_int"][name] == [None, None]
+        assert result["params"][name] is not None
+    assert any("non-positive dyad_robust variance" in note for note in result["notes"])
     json.dumps(result, allow_nan=False)
 
 
@@ -483,7 +503,7 @@ def test_leave_one_dyad_out(panel):
 
 
 def test_leave_one_dyad_out_records_failed_refits(panel):
-    # x3 varies only in dyad A-B: without it, x3 is constant (absorbed), x1 remains
+    # x3 varies only in dyad A-B: without that dyad it is 0 everywhere, nothing is left
     panel = panel.assign(x3=np.where(panel["dyad"] == "A-B", panel["x2"], 0.0))
     out = leave_one_dyad_out(panel, ModelSpec("m", "twoway_fe", "y", ("x3",)))
     row = next(r for r in out["rows"] if r["dyad"] == "A-B")

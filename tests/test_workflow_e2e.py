@@ -76,7 +76,7 @@ def test_pdf_is_built_with_table_figure_and_numbers(builds):
     assert pdf.read_bytes()[:5] == b"%PDF-"
     for exhibit in [
         "results/tables/operationalization.tex",
-        "results/tables/twoway_fe.tex",
+        "results/tables/models.tex",
         "results/figures/events_areas.pdf",
         "results/numbers.tex",
         "results/codebook.md",

@@ -3,6 +3,7 @@ import sys
 from pathlib import Path
 
 from tiesmap.config import check_config
+from tiesmap.covariates import EXTERNAL_COVARIATES
 from tiesmap.errors import InputError
 
 try:

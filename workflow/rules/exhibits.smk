@@ -23,24 +23,6 @@ rule table_operationalization:
         " --events {input.events} --out {output} 2> {log}"
 
 
-rule table_twoway_fe:
-    input:
-        model="results/models/twoway_fe.json",
-        code=code("tables", "latex"),
-    output:
-        "results/tables/twoway_fe.tex",
-    log:
-        "logs/table_twoway_fe.log",
-    benchmark:
-        "logs/benchmarks/table_twoway_fe.tsv"
-    conda:
-        ENV
-    params:
-        tiesmap=TIESMAP,
-    shell:
-        "{params.tiesmap} table-regression --model {input.model} --out {output} 2> {log}"
-
-
 # Each figure is a module of tiesmap.figures drawn from one data file.
 FIGURE_DATA = {
     "events_areas": "data/processed/analysis_events.parquet",
@@ -52,6 +34,7 @@ FIGURE_DATA = {
     "index_network": "data/processed/tie_index.parquet",
     "index_arms": "data/processed/tie_index.parquet",
     "rank_intervals": "results/data/sensitivity_ranks.csv",
+    "model_coefficients": "results/models/models.json",
 }
 
 
@@ -88,7 +71,8 @@ rule numbers:
         events="data/processed/events.parquet",
         disagreements="results/tables/disagreements.csv",
         index="data/processed/tie_index.parquet",
-        model="results/models/twoway_fe.json",
+        model="results/models/models.json",
+        diagnostics="results/models/diagnostics.json",
         scope="results/data/dyad_scope.json",
         reliability="results/data/reliability.csv",
         coherence="results/data/coherence.json",
@@ -111,6 +95,7 @@ rule numbers:
         "{params.tiesmap} numbers --config {input.config} --codings {input.codings}"
         " --events {input.events} --disagreements {input.disagreements}"
         " --index {input.index} --model {input.model} --scope {input.scope}"
+        " --diagnostics {input.diagnostics}"
         " --reliability {input.reliability} --coherence {input.coherence}"
         " --ranks {input.ranks} --network {input.network} --linking {input.linking}"
         " --out {output} 2> {log}"

@@ -1,20 +1,115 @@
-# Models of tie variation.
+# Models of tie variation: the covariate panel, the configured models, one model
+# per area, and the diagnostics a reviewer asks for.
+
+COVARIATE_FILES = {
+    e.name: e.path
+    for e in MANIFEST
+    if e.name in EXTERNAL_COVARIATES and Path(e.path).exists()
+}
 
 
-rule model_twoway_fe:
+rule model_panel:
     input:
         index="data/processed/tie_index.parquet",
-        config=CONFIG_FILE,
-        code=code("models"),
+        files=list(COVARIATE_FILES.values()),
+        code=code("covariates"),
     output:
-        "results/models/twoway_fe.json",
+        panel="data/processed/model_panel.parquet",
+        report="results/data/covariates.json",
     log:
-        "logs/model_twoway_fe.log",
+        "logs/model_panel.log",
     benchmark:
-        "logs/benchmarks/model_twoway_fe.tsv"
+        "logs/benchmarks/model_panel.tsv"
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+        files=" ".join(f"{k}={v}" for k, v in sorted(COVARIATE_FILES.items())),
+    shell:
+        "{params.tiesmap} covariates --index {input.index} --out {output.panel}"
+        " --report {output.report} {params.files} 2> {log}"
+
+
+rule models:
+    input:
+        panel="data/processed/model_panel.parquet",
+        config=CONFIG_FILE,
+        code=code("models", "inference"),
+    output:
+        "results/models/models.json",
+    log:
+        "logs/models.log",
+    benchmark:
+        "logs/benchmarks/models.tsv"
     conda:
         ENV
     params:
         tiesmap=TIESMAP,
     shell:
-        "{params.tiesmap} model --config {input.config} --index {input.index} --out {output} 2> {log}"
+        "{params.tiesmap} models --config {input.config} --panel {input.panel}"
+        " --out {output} 2> {log}"
+
+
+rule models_areas:
+    input:
+        panel="data/processed/model_panel.parquet",
+        config=CONFIG_FILE,
+        code=code("models", "inference"),
+    output:
+        "results/models/areas.json",
+    log:
+        "logs/models_areas.log",
+    benchmark:
+        "logs/benchmarks/models_areas.tsv"
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} models-areas --config {input.config} --panel {input.panel}"
+        " --out {output} 2> {log}"
+
+
+rule models_diagnostics:
+    input:
+        panel="data/processed/model_panel.parquet",
+        config=CONFIG_FILE,
+        code=code("models", "inference"),
+    output:
+        "results/models/diagnostics.json",
+    log:
+        "logs/models_diagnostics.log",
+    benchmark:
+        "logs/benchmarks/models_diagnostics.tsv"
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} models-diagnostics --config {input.config} --panel {input.panel}"
+        " --out {output} 2> {log}"
+
+
+rule table_models:
+    input:
+        data=lambda wildcards: {
+            "models": "results/models/models.json",
+            "areas": "results/models/areas.json",
+            "missingness": "results/models/diagnostics.json",
+        }[wildcards.kind],
+        code=code("model_outputs", "latex"),
+    output:
+        "results/tables/{kind}.tex",
+    log:
+        "logs/table_models_{kind}.log",
+    benchmark:
+        "logs/benchmarks/table_models_{kind}.tsv"
+    wildcard_constraints:
+        kind="models|areas|missingness",
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} table-models --kind {wildcards.kind} --input {input.data}"
+        " --out {output} 2> {log}"

@@ -8,7 +8,9 @@ rule paper:
         numbers="results/numbers.tex",
         tables=[
             "results/tables/operationalization.tex",
-            "results/tables/twoway_fe.tex",
+            "results/tables/models.tex",
+            "results/tables/areas.tex",
+            "results/tables/missingness.tex",
             "results/tables/reliability.tex",
             "results/tables/coherence.tex",
             "results/tables/coverage.tex",

@@ -89,9 +89,10 @@ def cmd_merge(args: argparse.Namespace) -> int:
         config["merge"]["allow_provisional"],
         adjudication_file=args.adjudication,
     )
+    from tiesmap.csvsafe import write_csv
+
     write_parquet(with_derived_columns(result.events, codebook), args.out)
-    _ensure_parent(args.disagreements)
-    result.disagreements.to_csv(args.disagreements, index=False, lineterminator="\n")
+    write_csv(result.disagreements, args.disagreements)
     return 0
 
 
@@ -240,28 +241,127 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_model(args: argparse.Namespace) -> int:
+def _external_files(pairs: list[str] | None) -> dict[str, str]:
+    return dict(p.split("=", 1) for p in pairs or [])
+
+
+def cmd_covariates(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tiesmap.covariates import add_external_covariates
+
+    panel, report = add_external_covariates(
+        pd.read_parquet(args.index), _external_files(args.files)
+    )
+    write_parquet(panel, args.out)
+    write_json(args.report, report)
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from tiesmap.config import load_config
-    from tiesmap.models import fit_twoway_fe
+    from tiesmap.models import fit_model, specs_from_config
 
     config = load_config(args.config)
-    spec = config["models"]["twoway_fe"]
-    result = fit_twoway_fe(pd.read_parquet(args.index), spec["dependent"], spec["regressors"])
+    panel = pd.read_parquet(args.panel)
+    results, skipped = [], []
+    for spec in specs_from_config(config["models"]["specs"]):
+        results.append(fit_model(panel, spec, seed=config["seed"]))
+    for spec in specs_from_config(config["models"]["external_specs"]):
+        missing = [v for v in (spec.dependent, *spec.regressors) if v not in panel.columns]
+        if missing:
+            skipped.append(
+                {"name": spec.name, "reason": "covariates absent: " + ", ".join(missing)}
+            )
+        else:
+            results.append(fit_model(panel, spec, seed=config["seed"]))
+    write_json(args.out, {"models": results, "skipped": skipped})
+    return 0
+
+
+def cmd_models_areas(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tiesmap.config import load_config
+    from tiesmap.models import area_models
+
+    config = load_config(args.config)
+    spec = config["models"]["areas"]
+    result = area_models(
+        pd.read_parquet(args.panel),
+        spec["regressors"],
+        kind=spec["kind"],
+        outcome=spec["outcome"],
+        inference=spec["inference"],
+        seed=config["seed"],
+    )
     write_json(args.out, result)
     return 0
 
 
-def cmd_table_regression(args: argparse.Namespace) -> int:
-    from tiesmap.tables import regression_table
+def cmd_models_diagnostics(args: argparse.Namespace) -> int:
+    import pandas as pd
 
-    result = json.loads(Path(args.model).read_text(encoding="utf-8"))
-    write_text(
+    from tiesmap.config import load_config
+    from tiesmap.models import (
+        covariate_missingness,
+        leave_one_dyad_out,
+        specs_from_config,
+        split_periods,
+    )
+
+    config = load_config(args.config)
+    diag = config["models"]["diagnostics"]
+    panel = pd.read_parquet(args.panel)
+    spec = next(s for s in specs_from_config(config["models"]["specs"]) if s.name == diag["model"])
+    present = [c for c in diag["missingness"] if c in panel.columns]
+    write_json(
         args.out,
-        regression_table(result, "Two-way fixed-effects model of the tie index", "tab:twoway-fe"),
+        {
+            "leave_one_dyad_out": leave_one_dyad_out(panel, spec),
+            "split_periods": split_periods(panel, spec, diag["split_year"], seed=config["seed"]),
+            "missingness": covariate_missingness(panel, present),
+            "missingness_absent": [c for c in diag["missingness"] if c not in panel.columns],
+        },
     )
     return 0
+
+
+def cmd_table_models(args: argparse.Namespace) -> int:
+    from tiesmap.model_outputs import missingness_table, regression_table
+
+    data = json.loads(Path(args.input).read_text(encoding="utf-8"))
+    if args.kind == "models":
+        notes = "Covariates derivable from the project's own configuration (war periods, SCO membership)"
+        if data["skipped"]:
+            notes += "; not estimated here: " + "; ".join(
+                f"{s['name']} ({s['reason']})" for s in data["skipped"]
+            )
+        text = regression_table(
+            data["models"], "Models of tie variation", "tab:models", escape_notes(notes) + "."
+        )
+    elif args.kind == "areas":
+        notes = "; ".join(f"{s['dependent']}: {s['reason']}" for s in data["skipped"])
+        text = regression_table(
+            data["models"],
+            "Two-way fixed-effects models by area",
+            "tab:areas",
+            escape_notes("Not estimated: " + notes + ".") if notes else "",
+        )
+    else:
+        text = missingness_table(
+            data["missingness"], "Missing covariate values by dyad-year", "tab:missingness"
+        )
+    write_text(args.out, text)
+    return 0
+
+
+def escape_notes(text: str) -> str:
+    from tiesmap.latex import escape
+
+    return escape(text)
 
 
 def cmd_table_operationalization(args: argparse.Namespace) -> int:
@@ -278,6 +378,10 @@ def cmd_table_operationalization(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_json(path: Path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 def cmd_figure(args: argparse.Namespace) -> int:
     import pandas as pd
 
@@ -285,7 +389,8 @@ def cmd_figure(args: argparse.Namespace) -> int:
 
     config, codebook = _setup(args)
     path = Path(args.data)
-    data = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+    readers = {".parquet": pd.read_parquet, ".csv": pd.read_csv, ".json": _read_json}
+    data = readers[path.suffix](path)
     context = Context(
         codebook, config["period"]["start"], config["period"]["end"], tuple(config["focal_states"])
     )
@@ -308,6 +413,7 @@ def cmd_numbers(args: argparse.Namespace) -> int:
         disagreements=pd.read_csv(args.disagreements, dtype=str, keep_default_na=False),
         index=pd.read_parquet(args.index),
         model=json.loads(Path(args.model).read_text(encoding="utf-8")),
+        diagnostics=json.loads(Path(args.diagnostics).read_text(encoding="utf-8")),
         scope=json.loads(Path(args.scope).read_text(encoding="utf-8")),
         reliability=pd.read_csv(args.reliability),
         coherence=json.loads(Path(args.coherence).read_text(encoding="utf-8")),
@@ -594,10 +700,31 @@ def build_parser() -> argparse.ArgumentParser:
         index="tie index",
         outdir="folder",
     )
-    verb("model", cmd_model, "two-way fixed-effects model", index="tie index", out="model JSON")
     verb(
-        "table-regression", cmd_table_regression, "regression table", model="model JSON", out="tex"
+        "covariates",
+        cmd_covariates,
+        "join third-party covariates to the panel",
+        index="tie index",
+        out="model panel",
+        report="covariates JSON",
+    ).add_argument("files", nargs="*", help="NAME=PATH of present covariate files")
+    verb("models", cmd_models, "fit the configured models", panel="model panel", out="models JSON")
+    verb("models-areas", cmd_models_areas, "one model per area", panel="model panel", out="JSON")
+    verb(
+        "models-diagnostics",
+        cmd_models_diagnostics,
+        "leave-one-dyad-out, split, missingness",
+        panel="model panel",
+        out="JSON",
     )
+    p = verb(
+        "table-models",
+        cmd_table_models,
+        "regression and missingness tables",
+        input="JSON",
+        out="tex",
+    )
+    p.add_argument("--kind", choices=["models", "areas", "missingness"], required=True)
     verb(
         "table-operationalization",
         cmd_table_operationalization,
@@ -621,7 +748,8 @@ def build_parser() -> argparse.ArgumentParser:
         events="events",
         disagreements="disagreements CSV",
         index="tie index",
-        model="model JSON",
+        model="models JSON",
+        diagnostics="diagnostics JSON",
         scope="scope JSON",
         reliability="reliability CSV",
         coherence="coherence JSON",

@@ -7,6 +7,7 @@ so are prefixed with an apostrophe; numbers are left alone.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pandas as pd
@@ -21,10 +22,14 @@ def neutralise(value: object) -> object:
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write `frame` as UTF-8 CSV with LF line ends and formula-like text neutralised."""
+    """Write `frame` as UTF-8 CSV with LF line ends and formula-like text neutralised.
+
+    Every text cell is quoted, so a line break inside a cell (even a lone carriage
+    return) cannot split a row when the file is read back.
+    """
     safe = frame.copy()
     for col in safe.columns:
-        if safe[col].dtype == object:
-            safe[col] = safe[col].map(neutralise)
+        if not (pd.api.types.is_numeric_dtype(safe[col]) or pd.api.types.is_bool_dtype(safe[col])):
+            safe[col] = safe[col].astype(object).map(neutralise)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    safe.to_csv(path, index=False, lineterminator="\n")
+    safe.to_csv(path, index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from tiesmap.codebook import Codebook
-from tiesmap.coder_files import read_table
+from tiesmap.coder_files import Period, read_table
 from tiesmap.countries import to_cow, to_iso3
 from tiesmap.errors import InputError, Problem
 
@@ -174,28 +174,8 @@ def with_derived_columns(events: pd.DataFrame, codebook: Codebook) -> pd.DataFra
     """Recompute what follows from coded values (area, COW codes, participant count),
     since an adjudicated activity or participant list changes them; adjudicated
     codes are checked against the codebook like coder values."""
-    problems = []
+    problems = _adjudicated_value_problems(events, codebook)
     for rec in events.to_dict("records"):
-        if rec["activity"] not in codebook.activities:
-            problems.append(
-                Problem(
-                    "adjudication",
-                    None,
-                    "activity",
-                    rec["activity"],
-                    f"unknown activity code for {rec['event_id']}",
-                )
-            )
-        elif rec["level"] not in codebook.activities[rec["activity"]].levels:
-            problems.append(
-                Problem(
-                    "adjudication",
-                    None,
-                    "level",
-                    rec["level"],
-                    f"level not allowed for {rec['activity']} in {rec['event_id']}",
-                )
-            )
         for code in rec["participants"].split(";"):
             if to_iso3(code) != code:
                 problems.append(
@@ -204,7 +184,7 @@ def with_derived_columns(events: pd.DataFrame, codebook: Codebook) -> pd.DataFra
                         None,
                         "participants",
                         code,
-                        f"not an ISO3 code in {rec['event_id']}",
+                        f"not an ISO3 code (event {rec['event_id']})",
                     )
                 )
     if problems:
@@ -215,3 +195,25 @@ def with_derived_columns(events: pd.DataFrame, codebook: Codebook) -> pd.DataFra
         n_participants=parts.map(len),
         participants_cow=parts.map(lambda ps: ";".join(str(to_cow(p) or "") for p in ps)),
     )
+
+
+def _adjudicated_value_problems(events: pd.DataFrame, codebook: Codebook) -> list[Problem]:
+    """Merged values must pass the same cell checks as coder values: an adjudicated
+    date, format, source type, confidence or follow-up is checked like a coding."""
+    from tiesmap.coder_files import FORMULA_START, _check_codes, _check_dates
+
+    problems: list[Problem] = []
+
+    def add(row: int, column: str, value: str, message: str) -> None:
+        problems.append(Problem("adjudication", None, column, value, f"{message} (event {row})"))
+
+    for rec in events.to_dict("records"):
+        cells = {k: _as_text(v) for k, v in rec.items()}
+        for column in CODED_VARIABLES:
+            if cells[column].startswith(FORMULA_START):
+                add(
+                    rec["event_id"], column, cells[column], "value looks like a spreadsheet formula"
+                )
+        _check_dates(cells, rec["event_id"], Period(1, 9999), add)
+        _check_codes(cells, rec["event_id"], codebook, add)
+    return problems

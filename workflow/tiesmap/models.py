@@ -48,8 +48,10 @@ transform, which gives the same slope block as the model with dummies).
 A negative variance estimate (possible for the two-way and dyad-robust
 estimators with few states) is reported as a missing SE, never clipped
 silently. Small-sample add-ons for the first regressor (linear kinds only,
-because both procedures re-fit least squares): the restricted wild cluster
-bootstrap over dyads and randomisation inference (dyad paths permuted).
+because both procedures re-fit least squares), seeded from `seed` (one
+SeedSequence child each): the restricted wild cluster bootstrap over dyads
+(Webb weights below 12 dyads, else Rademacher) and randomisation inference
+(whole dyad paths permuted; needs dyad and year effects).
 Results are JSON-ready dicts of plain floats (non-finite values are None);
 nothing is rounded here.
 """
@@ -353,7 +355,7 @@ def within(
     weights: np.ndarray | None = None,
     *,
     tol: float = 1e-14,
-    max_iter: int = 100_000,
+    max_iter: int = 10_000,
 ) -> np.ndarray:
     """Residuals of `values` (n x m) on the `effects` dummies and a constant.
 
@@ -526,24 +528,25 @@ def _fit_statsmodels(data: pd.DataFrame, spec: ModelSpec, kept: list[str]) -> _F
         if spec.kind == "poisson":
             return _ml_fit(poisson, res, k, {**stats_, "converged": bool(res.converged)})
         negbin = sm.NegativeBinomial(y, X, loglike_method="nb2")
-        start = np.append(np.asarray(res.params), 0.1)
-        # BFGS works on log(alpha), so it cannot step to a negative alpha (Newton
-        # can, near equidispersion); Newton then polishes an interior optimum.
-        nb = negbin.fit(start_params=start, method="bfgs", maxiter=1000, disp=0)
+        mu = np.asarray(res.fittedvalues, dtype=float)
+        # Start at the Poisson fit and the moment estimate of alpha (Cameron &
+        # Trivedi); Newton converges in a few steps from there unless alpha is
+        # near 0, where it can step to a negative alpha. Then BFGS, which works on
+        # log(alpha), decides whether the optimum is at the boundary alpha = 0.
+        alpha0 = max(float(np.sum((y - mu) ** 2 - y) / np.sum(mu**2)), 0.01)
+        start = np.append(np.asarray(res.params), alpha0)
+        nb = negbin.fit(start_params=start, method="newton", maxiter=100, disp=0)
         alpha = float(np.asarray(nb.params)[-1])
+        valid = np.all(np.isfinite(nb.params)) and alpha > 0
+        if not (valid and nb.mle_retvals.get("converged", False)):
+            nb = negbin.fit(start_params=start, method="bfgs", maxiter=2000, disp=0)
+            alpha = float(np.asarray(nb.params)[-1])
         if alpha < NB_ALPHA_BOUNDARY:
             # No overdispersion: the NB likelihood is maximised at alpha = 0, where
             # it is the Poisson likelihood; report the Poisson fit (same MLE).
             fit = _ml_fit(poisson, res, k, {**stats_, "converged": bool(res.converged)})
             fit.statistics.update(alpha=0.0, alpha_at_boundary=True)
             return fit
-        polished = negbin.fit(start_params=nb.params, method="newton", maxiter=100, disp=0)
-        if (
-            np.all(np.isfinite(polished.params))
-            and polished.llf >= nb.llf
-            and np.asarray(polished.params)[-1] > 0
-        ):
-            nb = polished
         return _ml_fit(
             negbin,
             nb,
@@ -645,6 +648,7 @@ def _small_sample(
                 )
                 out[procedure] = {
                     "regressor": first,
+                    "seed": seed,
                     "clusters": "dyad",
                     "p_value": _num(boot.p_value),
                     "ci": [_num(boot.ci[0]), _num(boot.ci[1])],
@@ -669,6 +673,7 @@ def _small_sample(
                 )
                 out[procedure] = {
                     "regressor": first,
+                    "seed": seed,
                     "p_value": _num(perm.p_value),
                     "statistic": _num(perm.statistic),
                     "kind": perm.kind,
@@ -681,6 +686,16 @@ def _small_sample(
 
 
 # --------------------------------------------------------------------------- fitting
+
+
+def _inference_label(inference: str, n_clusters: int, df: int) -> str:
+    """E.g. "clustered by dyad, CR1 with 28 clusters; p-values from t(27)"."""
+    groups = {
+        "cluster_dyad": f"{n_clusters} clusters",
+        "twoway_states": f"{n_clusters} states in the less varied position",
+        "dyad_robust": f"{n_clusters} states",
+    }[inference]
+    return f"{INFERENCE[inference]}, CR1 with {groups}; p-values from t({df})"
 
 
 def fit_model(panel: pd.DataFrame, spec: ModelSpec, *, seed: int | None = None) -> dict[str, Any]:
@@ -758,10 +773,8 @@ def fit_model(panel: pd.DataFrame, spec: ModelSpec, *, seed: int | None = None) 
         "dropped_missing": n_missing,
         "dropped_separated": {
             "nobs": int(len(panel) - n_missing - len(data)),
-            **{
-                f"{e}s": [str(v) if e == "dyad" else int(v) for v in vals]
-                for e, vals in separated.items()
-            },
+            "dyads": [str(v) for v in separated.get("dyad", [])],
+            "years": [int(v) for v in separated.get("year", [])],
         },
         "nobs": int(len(data)),
         "n_dyads": int(data["dyad"].nunique()),
@@ -772,10 +785,7 @@ def fit_model(panel: pd.DataFrame, spec: ModelSpec, *, seed: int | None = None) 
             "dummies" if spec.kind in ("poisson", "negbin", "logit") else "absorbed"
         ),
         "inference": spec.inference,
-        "inference_label": (
-            f"{INFERENCE[spec.inference]}, CR1 ({n_clusters} "
-            f"{'states' if spec.inference == 'dyad_robust' else 'clusters'}); p-values from t({df})"
-        ),
+        "inference_label": _inference_label(spec.inference, n_clusters, df),
         "df": int(df),
         "n_clusters": int(n_clusters),
         "small_sample": _small_sample(fit, data, spec, kept, seed),

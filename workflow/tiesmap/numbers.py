@@ -34,6 +34,7 @@ def compute_numbers(
     disagreements: pd.DataFrame,
     index: pd.DataFrame,
     model: dict[str, Any],
+    diagnostics: dict[str, Any],
     scope: dict[str, int],
     reliability: pd.DataFrame,
     coherence: dict[str, Any],
@@ -72,12 +73,28 @@ def compute_numbers(
     v["BottomDyad"] = escape(means.index[-1].replace("-", "--"))
     v["BottomDyadMeanIndex"] = fmt(means.iloc[-1])
     v["ShareDyadYearsWithTie"] = fmt(100 * (index["n_ties"] > 0).mean(), 1)
-    for name in model["regressors"]:
+    main = model["models"][0]
+    for name in main["regressors"]:
         key = camel(name)
-        if name in model["params"]:
-            v[f"Coef{key}"] = fmt(model["params"][name])
-            v[f"SE{key}"] = fmt(model["std_errors"][name])
-    v["ModelNObs"] = str(model["nobs"])
+        if main["params"].get(name) is not None:
+            v[f"Coef{key}"] = fmt(main["params"][name])
+            se = main["std_errors"].get(name)
+            v[f"SE{key}"] = fmt(se) if se is not None else "--"
+    v["ModelNObs"] = str(main["nobs"])
+    v["ModelNStates"] = str(main["n_states"])
+    first = main["regressors"][0]
+    small = main.get("small_sample", {})
+    if "wild_bootstrap" in small:
+        v["WildBootstrapP"] = fmt(small["wild_bootstrap"]["p_value"])
+    if "randomisation" in small:
+        v["RandomisationP"] = fmt(small["randomisation"]["p_value"])
+    by_name = {m["name"]: m for m in model["models"]}
+    if "index_cluster_dyad" in by_name:
+        v["SEClusterDyad"] = fmt(by_name["index_cluster_dyad"]["std_errors"][first])
+    lodo = diagnostics["leave_one_dyad_out"]["range"].get(first)
+    if lodo:
+        v["LodoMin"] = fmt(lodo["min"])
+        v["LodoMax"] = fmt(lodo["max"])
     rel = reliability.set_index("variable")
     for name in ("activity", "level", "participants", "date_start", "follow_up", "confidence"):
         v[f"Alpha{camel(name)}"] = fmt(rel.loc[name, "alpha"])

@@ -79,8 +79,15 @@ def build_pdf(tex: str | Path, outdir: str | Path, out: str | Path) -> None:
     if numbers is not None:
         sources = [p.read_text(encoding="utf-8") for p in sorted(tex.parent.rglob("*.tex"))]
         for name in unused_macros(numbers.read_text(encoding="utf-8"), sources):
-            problems.append(Problem(str(numbers), None, None, f"\\{name}",
-                                    "macro is defined but the paper never uses it"))
+            problems.append(
+                Problem(
+                    str(numbers),
+                    None,
+                    None,
+                    f"\\{name}",
+                    "macro is defined but the paper never uses it",
+                )
+            )
     if problems:
         raise InputError(problems)
     out.parent.mkdir(parents=True, exist_ok=True)

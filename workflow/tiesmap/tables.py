@@ -15,48 +15,6 @@ STATUS_TEXT = {
     "not_yet_collected": r"\textit{data not yet collected}",
     "not_applicable_yet": r"\textit{not applicable yet}",
 }
-LABELS = {"war_partner": "Either state at war", "sco_comembers": "Both SCO members"}
-
-
-def regression_table(result: dict[str, Any], caption: str, label: str) -> str:
-    """Coefficients with clustered SEs in parentheses, N, dyads, years and FE rows."""
-    lines = [
-        r"\begin{table}[htbp]",
-        r"\centering",
-        rf"\caption{{{caption}}}",
-        rf"\label{{{label}}}",
-        r"\begin{tabular}{lc}",
-        r"\toprule",
-        rf" & {escape(result['dependent']).replace(chr(92) + '_', ' ')} \\",
-        r"\midrule",
-    ]
-    for name in result["regressors"]:
-        if name not in result["params"]:
-            lines.append(rf"{escape(LABELS.get(name, name))} & \textit{{absorbed}} \\")
-            continue
-        coef, se, p = result["params"][name], result["std_errors"][name], result["pvalues"][name]
-        stars = "***" if p < 0.01 else "**" if p < 0.05 else "*" if p < 0.1 else ""
-        lines.append(rf"{escape(LABELS.get(name, name))} & {fmt(coef)}{stars} \\")
-        lines.append(rf" & ({fmt(se)}) \\")
-    lines += [
-        r"\midrule",
-        r"Dyad fixed effects & Yes \\",
-        r"Year fixed effects & Yes \\",
-        rf"Observations (dyad-years) & {result['nobs']} \\",
-        rf"Dyads & {result['n_dyads']} \\",
-        rf"Years & {result['n_years']} \\",
-        rf"Within $R^2$ & {fmt(result['r2_within'])} \\",
-        r"\bottomrule",
-        r"\end{tabular}",
-        r"\par\smallskip\parbox{0.8\linewidth}{\footnotesize Two-way fixed-effects "
-        r"(linearmodels PanelOLS); standard errors clustered by dyad in parentheses. "
-        r"* $p<0.1$, ** $p<0.05$, *** $p<0.01$. Covariates are those derivable from the "
-        r"project's own configuration (war periods, SCO membership); with few dyads, "
-        r"clustered errors are optimistic.}",
-        r"\end{table}",
-        "",
-    ]
-    return "\n".join(lines)
 
 
 def operationalization_summary(events: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
