@@ -7,8 +7,6 @@ header is row 1, the first event row 2.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -19,6 +17,7 @@ from tiesmap.codebook import COLLECTED, Codebook
 from tiesmap.countries import to_cow, to_iso3
 from tiesmap.dates import parse_partial_date
 from tiesmap.errors import InputError, Problem
+from tiesmap.textfiles import csv_rows
 
 REQUIRED = (
     "event_id",
@@ -67,25 +66,7 @@ def read_table(
                 )
             ]
         )
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise InputError(
-            [
-                Problem(
-                    str(path),
-                    line,
-                    None,
-                    repr(raw[err.start : err.start + 4]),
-                    "file is not UTF-8 encoded (save it as UTF-8 CSV)",
-                )
-            ]
-        ) from None
-    if not text.strip():
-        raise InputError([Problem(str(path), None, None, None, "file is empty")])
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    rows = csv_rows(path, strict=False)
     header, body = rows[0], rows[1:]
     problems = _header_problems(str(path), header, columns, required)
     for i, row in enumerate(body, start=2):

@@ -30,8 +30,6 @@ Citation: AidData (2020). China's Public Diplomacy Dashboard Dataset, Version
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import Counter
 from pathlib import Path
@@ -42,6 +40,7 @@ import pandas as pd
 from tiesmap.countries import to_iso3
 from tiesmap.errors import InputError, Problem
 from tiesmap.sources import AdapterResult
+from tiesmap.textfiles import csv_rows
 
 REQUIRED = (
     "receiving_country",
@@ -68,24 +67,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
     file = str(path)
     if not path.exists():
         raise InputError([Problem(file, None, None, None, "file not found")])
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise InputError(
-            [Problem(file, line, None, repr(raw[err.start : err.start + 4]), "not UTF-8 text")]
-        ) from None
-    if not text.strip():
-        raise InputError([Problem(file, None, None, None, "file is empty")])
-    if "\x00" in text:
-        raise InputError([Problem(file, None, None, None, "binary file (NUL bytes), not a CSV")])
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    except csv.Error as err:
-        raise InputError(
-            [Problem(file, None, None, None, f"not a readable CSV file ({err}); truncated?")]
-        ) from None
+    rows = csv_rows(path)
     header, body = [h.strip() for h in rows[0]], rows[1:]
     problems = [
         Problem(file, 1, c, None, "required column is missing (is this the AidData table?)")

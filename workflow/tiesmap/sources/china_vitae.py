@@ -70,8 +70,6 @@ separate bilateral meetings), dates are day-precision, `source_type` is
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -85,6 +83,7 @@ from tiesmap.countries import to_cow, to_iso3
 from tiesmap.errors import InputError, Problem
 from tiesmap.schema import SOURCE_EVENT_COLUMNS, validate_source_events
 from tiesmap.sources import AdapterResult
+from tiesmap.textfiles import csv_rows
 
 CODER = "china_vitae"
 SOURCE_LABEL = (
@@ -694,24 +693,7 @@ def read_engagements(path: str | Path) -> pd.DataFrame:
         raise InputError([Problem(file, None, None, None, "file not found")])
     if path.suffix.lower() == ".rds":
         return _read_rds(path)
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise InputError(
-            [Problem(file, line, None, repr(raw[err.start : err.start + 4]), "not UTF-8 text")]
-        ) from None
-    if not text.strip():
-        raise InputError([Problem(file, None, None, None, "file is empty")])
-    if "\x00" in text:
-        raise InputError([Problem(file, None, None, None, "binary file (NUL bytes), not a CSV")])
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    except csv.Error as err:
-        raise InputError(
-            [Problem(file, None, None, None, f"not a readable CSV file ({err}); truncated?")]
-        ) from None
+    rows = csv_rows(path)
     header, body = [h.strip() for h in rows[0]], rows[1:]
     problems = _header_problems(file, header)
     for i, row in enumerate(body, start=2):

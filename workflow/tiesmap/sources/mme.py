@@ -34,8 +34,6 @@ The date, participant and forum helpers below are shared with the JME adapter
 from __future__ import annotations
 
 import calendar
-import csv
-import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +47,7 @@ from tiesmap.countries import to_cow, to_iso3
 from tiesmap.errors import InputError, Problem
 from tiesmap.schema import SOURCE_EVENT_COLUMNS, validate_source_events
 from tiesmap.sources import AdapterResult
+from tiesmap.textfiles import csv_rows
 
 CODER = "mme"
 CITATION = (
@@ -578,20 +577,7 @@ def read_csv_rows(path: str | Path) -> tuple[list[str], list[list[str]]]:
         raise InputError([Problem(file, None, None, None, "file not found")])
     if path.suffix.lower() != ".csv":
         raise InputError([Problem(file, None, None, path.suffix, "expected a .csv file")])
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise InputError(
-            [Problem(file, line, None, repr(raw[err.start : err.start + 4]), "not UTF-8 text")]
-        ) from None
-    if not text.strip():
-        raise InputError([Problem(file, None, None, None, "file is empty")])
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as err:
-        raise InputError([Problem(file, None, None, None, f"not a readable CSV: {err}")]) from None
+    rows = csv_rows(path, strict=False)
     return rows[0], rows[1:]
 
 
