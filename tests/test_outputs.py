@@ -143,10 +143,29 @@ def test_notebook_volatile_metadata_is_stripped():
     from tiesmap.notebooks import strip_volatile
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
-    nb.metadata["papermill"] = {"start_time": "x", "end_time": "y", "duration": 1.0, "parameters": {}}
+    nb.metadata["papermill"] = {
+        "start_time": "x",
+        "end_time": "y",
+        "duration": 1.0,
+        "parameters": {},
+    }
     nb.cells[0].metadata["papermill"] = {"start_time": "x", "duration": 2.0, "status": "completed"}
     nb.cells[0].metadata["execution"] = {"iopub.execute_input": "t"}
     out = strip_volatile(nb)
     assert out.metadata["papermill"] == {"parameters": {}}
     assert out.cells[0].metadata == {"papermill": {"status": "completed"}}
     assert out.cells[0]["id"] == "cell-000"
+
+
+def test_stream_chunks_are_coalesced():
+    from tiesmap.notebooks import coalesce_streams
+
+    outs = [
+        {"output_type": "stream", "name": "stdout", "text": "a"},
+        {"output_type": "stream", "name": "stdout", "text": "b\n"},
+        {"output_type": "stream", "name": "stderr", "text": "w"},
+        {"output_type": "execute_result", "data": {}},
+        {"output_type": "stream", "name": "stdout", "text": "c"},
+    ]
+    merged = coalesce_streams(outs)
+    assert [o.get("text") for o in merged] == ["ab\n", "w", None, "c"]

@@ -17,11 +17,12 @@ from snakemake.settings.types import DeploymentMethod
 # Without --use-conda, the interpreter running Snakemake also runs every stage, so
 # rules behave the same from `make`, an activated venv or a cluster node sharing
 # the file system. With --use-conda, the rule's environment provides Python and the
-# package is taken from this checkout.
+# package is taken from this checkout. A fixed hash seed keeps any set-ordering
+# inside libraries from reaching the results.
 if DeploymentMethod.CONDA in workflow.deployment_settings.deployment_method:
-    TIESMAP = "PYTHONPATH=workflow python -m tiesmap.cli"
+    TIESMAP = "PYTHONHASHSEED=0 PYTHONPATH=workflow python -m tiesmap.cli"
 else:
-    TIESMAP = f"{sys.executable} -m tiesmap.cli"
+    TIESMAP = f"PYTHONHASHSEED=0 {sys.executable} -m tiesmap.cli"
 ENV = "../envs/tiesmap.yaml"
 PACKAGE = "workflow/tiesmap"
 CONFIG_FILE = "config/config.yaml"

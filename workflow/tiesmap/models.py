@@ -581,7 +581,13 @@ def _fit_ppml(data: pd.DataFrame, spec: ModelSpec, kept: list[str]) -> _Fit:
     if effects:
         formula += " | " + " + ".join(effects)
     fit = pf.fepois(
-        formula, data=data, vcov="iid", fixef_rm="none", iwls_tol=1e-12, iwls_maxiter=200
+        formula,
+        data=data,
+        vcov="iid",
+        fixef_rm="none",
+        fixef_tol=1e-12,
+        iwls_tol=1e-12,
+        iwls_maxiter=200,
     )
     if int(fit._N) != len(data):
         raise ValueError(f"model {spec.name!r}: pyfixest dropped {len(data) - fit._N} rows")

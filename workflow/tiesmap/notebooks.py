@@ -21,10 +21,29 @@ def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         pm.pop(key, None)
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i:03d}"  # papermill gives its injected cell a random id
+        if "outputs" in cell:
+            cell["outputs"] = coalesce_streams(cell["outputs"])
         cell.metadata.pop("execution", None)
         for key in VOLATILE_KEYS:
             cell.metadata.get("papermill", {}).pop(key, None)
     return nb
+
+
+def coalesce_streams(outputs: list) -> list:
+    """Join consecutive stdout/stderr chunks: how a kernel splits printed text into
+    messages depends on timing, so the split must not reach the saved notebook."""
+    merged: list = []
+    for out in outputs:
+        if (
+            merged
+            and out.get("output_type") == "stream"
+            and merged[-1].get("output_type") == "stream"
+            and merged[-1].get("name") == out.get("name")
+        ):
+            merged[-1]["text"] = merged[-1]["text"] + out["text"]
+        else:
+            merged.append(out)
+    return merged
 
 
 def run_notebook(source: str | Path, target: str | Path, parameters: dict[str, Any]) -> None:
