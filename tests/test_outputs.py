@@ -85,6 +85,7 @@ def test_canonical_mermaid_is_sorted_and_named():
         "flowchart LR",
         "    numbers --> paper",
         "    paper --> all",
+        "    ingest_source -.-> link_sources",
     ]
 
 

@@ -17,6 +17,12 @@ _NODE = re.compile(r"^\s*(id\d+)\[([^\]]+)\]")
 _EDGE = re.compile(r"^\s*(id\d+)\s*-->\s*(id\d+)")
 
 
+# Rules that run only when optional third-party files are present; the README shows
+# them with dotted arrows so that the graph does not depend on what a machine holds.
+OPTIONAL_EDGES = (("ingest_source", "link_sources"),)
+NO_SOURCES = "sources:\n  use: []\n"
+
+
 def canonical_mermaid(raw: str) -> str:
     """A stable mermaid flowchart (inputs on the left) from Snakemake's mermaid-js text."""
     names = {m.group(1): m.group(2) for line in raw.splitlines() if (m := _NODE.match(line))}
@@ -29,18 +35,38 @@ def canonical_mermaid(raw: str) -> str:
     )
     lines = ["```mermaid", "flowchart LR"]
     lines += [f"    {a} --> {b}" for a, b in edges]
+    lines += [f"    {a} -.-> {b}" for a, b in OPTIONAL_EDGES if (a, b) not in edges]
     lines.append("```")
     return "\n".join(lines)
 
 
 def workflow_mermaid(project: Path) -> str:
-    run = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--rulegraph", "mermaid-js", "--quiet", "all"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    """The rule graph of the default build (no optional sources), plus dotted arrows
+    for the rules that optional sources add."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        override = Path(tmp) / "no_sources.yaml"
+        override.write_text(NO_SOURCES, encoding="utf-8")
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "snakemake",
+                "--rulegraph",
+                "mermaid-js",
+                "--quiet",
+                "--configfile",
+                "config/config.yaml",
+                str(override),
+                "--",
+                "all",
+            ],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     return canonical_mermaid(run.stdout)
 
 
