@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-COPY = ["Snakefile", "config", "workflow", "paper", "data/raw", "notebooks"]
+COPY = ["Snakefile", "config", "workflow", "paper", "data/raw", "notebooks", "profiles"]
 
 pytestmark = pytest.mark.e2e
 
