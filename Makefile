@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 CORES ?= 4
 
-.PHONY: all setup tex test lint lock clean dag download archive report
+.PHONY: all setup tex test lint lock clean dag download archive report bench
 
 all: setup tex
 	$(BIN)/snakemake --cores $(CORES)
@@ -35,6 +35,11 @@ lint: setup
 # Optional third-party datasets listed in data/raw/MANIFEST.yaml (checksums verified).
 download: setup
 	$(BIN)/python -m tiesmap.cli download
+
+# Speed and scale benchmarks at full size (about 15 minutes on 2 cores); results in
+# benchmarks/results.json and the README's performance section.
+bench: setup
+	$(BIN)/python benchmarks/run_all.py --out benchmarks/results.json
 
 # Replication package (dist/) and Snakemake's HTML report with figure captions.
 archive: setup tex
