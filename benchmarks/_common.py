@@ -23,7 +23,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-PACKAGES = ("tiesmap", "numpy", "pandas", "pyarrow", "scipy", "pyfixest", "numba")
+PACKAGES = ("tiesmap", "numpy", "pandas", "pyarrow", "scipy", "pyfixest", "pandera")
 
 
 def peak_rss_gb() -> float:

@@ -3,7 +3,8 @@
 Not a test. Streams /work/shared/data/sipri_trade_register/trade-register.csv
 (about 30,000 deals; skipped with a message when the file is absent) through
 the adapter -- header search, row checks, actor mapping, one event per delivery
-year, schema validation -- and reports the best of --repeats wall times, the
+year, schema validation -- and reports the time of the first call in the
+process (the figure: a workflow rule runs it once), the best of --repeats more, the
 peak memory Python allocates during one ingest (tracemalloc, separate untimed
 run) and the process's peak RSS. Baseline: a bare `pandas.read_csv` of the same
 file, i.e. parsing without any of the adapter's checks or mapping; the ratio
@@ -77,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
         size_mb = path.stat().st_size / 1e6
         head = header_index(path.read_bytes().splitlines()[:60])
         load = load_average()
+        start = time.perf_counter()
+        result = ingest(path, wars)  # the first call in a process, as a workflow rule makes it
+        cold = time.perf_counter() - start
         seconds, result = best_of(lambda: ingest(path, wars), repeats)
         t_csv, frame = best_of(
             lambda: pd.read_csv(path, skiprows=head, encoding="latin-1", low_memory=False),
@@ -89,16 +93,20 @@ def main(argv: list[str] | None = None) -> int:
         traced_peak = tracemalloc.get_traced_memory()[1] / 1e9
         tracemalloc.stop()
 
-    ratio = seconds / t_csv
+    ratio = cold / t_csv
     counts = result.counts
     print(
         f"register {size_mb:.1f} MB: {counts['rows_read']:,} rows read, "
         f"{counts['deals_mapped']:,} mapped, {counts['deals_rejected']:,} rejected, "
         f"{counts['events']:,} events; load average {load}"
     )
-    print(f"tiesmap.sources.sipri.ingest : {seconds:7.2f} s  (best of {repeats})")
-    print(f"pandas.read_csv (parse only) : {t_csv:7.2f} s  ({len(frame):,} rows)")
-    print(f"ratio ingest / read_csv      : {ratio:7.2f}")
+    print(
+        f"tiesmap.sources.sipri.ingest : {cold:7.2f} s  first call; {seconds:.2f} s best of {repeats} more"
+    )
+    print(
+        f"pandas.read_csv (parse only) : {t_csv:7.2f} s  ({len(frame):,} rows, best of {repeats})"
+    )
+    print(f"ratio ingest / read_csv      : {ratio:7.2f}  (first call)")
     print(
         f"peak traced memory in ingest : {traced_peak * 1000:7.1f} MB (tracemalloc run "
         f"{traced_seconds:.2f} s); process peak RSS {peak_rss_gb():.2f} GB"
@@ -109,11 +117,12 @@ def main(argv: list[str] | None = None) -> int:
             "size": counts["rows_read"],
             "file_mb": round(size_mb, 2),
             "events": counts["events"],
-            "figure": round(seconds, 3),
+            "figure": round(cold, 3),
             "unit": "s",
+            "best_of_repeats": round(seconds, 3),
             "baseline": round(t_csv, 3),
             "ratio": round(ratio, 2),
-            "ratio_meaning": "ingest seconds / pandas.read_csv seconds (no target)",
+            "ratio_meaning": "first ingest seconds / pandas.read_csv seconds (no target)",
             "peak_traced_mb": round(traced_peak * 1000, 1),
             "peak_rss_gb": round(peak_rss_gb(), 3),
             "smoke": args.smoke,

@@ -4,7 +4,8 @@ Not a test. Runs the scripts one after the other (each in its own
 interpreter; their output is shown as it comes), collects each script's
 RESULT line, and writes the machine (CPU model, cores, RAM, Python and package
 versions), the command, the figures and the 1-minute load average at the
-start of each script. Full size takes several minutes, mostly the baselines.
+start of each script. Full size takes about 20 minutes, mostly the baselines.
+With --only, the other entries of an existing results file are kept.
 
     .venv/bin/python benchmarks/run_all.py [--smoke] [--out benchmarks/results.json]
 """
@@ -61,7 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", choices=SCRIPTS, help="run only these scripts")
     args = parser.parse_args(argv)
     extra = ["--smoke"] if args.smoke else []
-    runs = {script: run(script, extra) for script in (args.only or SCRIPTS)}
+    runs = {}
+    if args.only and args.out.exists():  # update those entries, keep the others
+        runs = json.loads(args.out.read_text(encoding="utf-8")).get("benchmarks", {})
+    runs.update({script: run(script, extra) for script in (args.only or SCRIPTS)})
     report = {
         "generated": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "smoke": args.smoke,
@@ -70,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     args.out.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(f"\nwrote {args.out}")
-    return 0 if all(r["exit_code"] == 0 for r in runs.values()) else 1
+    return 0 if all(runs[s]["exit_code"] == 0 for s in (args.only or SCRIPTS)) else 1
 
 
 if __name__ == "__main__":

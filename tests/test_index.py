@@ -213,3 +213,18 @@ def test_coherence_report(codebook):
     assert report["areas"] == list(AREAS)
     assert 0 < report["first_component_share"] <= 1
     assert report["n"] == 50
+
+
+def test_fractional_weights_reach_the_threshold(codebook):
+    """Six 4-state events weighted 1/3 each are two interactions, not 1.999..."""
+    ev = events(
+        *[
+            (f"E{i}", f"2019-0{i}-10", "CHN;IRN;KAZ;RUS", "exercise", "war_preparation", False)
+            for i in range(1, 7)
+        ]
+    )
+    dy = expand_to_dyads(ev, "inverse")
+    panel = build_dyad_year(dy, ["CHN-RUS"], 2019, 2019, codebook)
+    ties = add_sustained_ties(panel, dy, 2, 12, False)
+    assert ties.loc[0, "window_war_preparation"] == 2.0
+    assert ties.loc[0, "tie_war_preparation"] == 1

@@ -38,7 +38,8 @@ def window_counts(
         inside = (dates[None, :] > starts[rows][:, None]) & (dates[None, :] <= ends[rows][:, None])
         window[rows] = inside @ group["weight"].to_numpy()
         followed[rows] = (inside & group["follow_up"].to_numpy(dtype=bool)[None, :]).any(axis=1)
-    return window, followed
+    # Round sums of fractional weights (1/(n-1)) so 6 x 1/3 reaches a threshold of 2.
+    return np.round(window, 9), followed
 
 
 def add_sustained_ties(
