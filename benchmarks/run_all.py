@@ -29,6 +29,7 @@ SCRIPTS = (
     "bench_dyad_robust.py",
     "bench_sensitivity.py",
     "bench_sipri_read.py",
+    "bench_pilot_build.py",
 )
 
 

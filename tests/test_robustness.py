@@ -36,8 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "workflow" / "tiesmap"
 BUILD_TIMEOUT = 900
 # A rule in the middle of the DAG: when its log appears the build is half done and
-# several jobs (dyads, sensitivity, notebook, figures) are running.
-MID_BUILD_LOG = "logs/expand_to_dyads.log"
+# several jobs (scope, index, sensitivity, notebook) are running.
+MID_BUILD_LOG = "logs/dyad_scope.log"
 
 
 # ------------------------------------------------------------------ helpers

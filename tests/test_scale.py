@@ -20,7 +20,7 @@ from tiesmap import scale
 from tiesmap.codebook import AREAS
 from tiesmap.dyads import expand_to_dyads
 from tiesmap.index import add_sustained_ties, window_counts
-from tiesmap.panel import build_dyad_year
+from tiesmap.panel import build_dyad_year, scope_report
 from tiesmap.schema import validate_source_events
 from tiesmap.sensitivity import Space, monte_carlo, scenario_scores
 
@@ -224,6 +224,39 @@ def test_sustained_ties_equal_reference(codebook, rule, window, follow_up_counts
             assert np.all(np.abs(ref_window[differ] - k) < 1e-9)
 
 
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("seed", [5, 6])
+def test_panel_with_ties_fast_is_what_the_workflow_used_to_compute(codebook, rule, seed):
+    """The index rule now calls panel_with_ties_fast on events; it must give the
+    frames build_dyad_year + add_sustained_ties gave on dyad-events."""
+    events = random_events(seed, n_events=120)
+    panel, dyad_events = _reference_panel(events, rule, codebook)
+    ties = add_sustained_ties(panel, dyad_events, 2, 24, True)
+    got_panel, got_ties = scale.panel_with_ties_fast(
+        events, DYADS, START, END, codebook, COVERAGE, rule, DIRECTED, 2, 24, True
+    )
+    pd.testing.assert_frame_equal(got_panel, panel, check_exact=False, rtol=1e-12, atol=1e-12)
+    pd.testing.assert_frame_equal(got_ties, ties, check_exact=False, rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_scope_from_counts_equals_scope_report(rule, seed):
+    events = random_events(seed, n_events=150)
+    expected = scope_report(expand_to_dyads(events, rule, DIRECTED), DYADS)
+    got = scale.scope_from_counts(scale.count_dyads(events, DIRECTED), DYADS, rule)
+    assert got == expected
+    assert got["dyad_events_in_scope"] + got["dyad_events_out_of_scope"] == got["dyad_events"]
+    if rule == "excluded":
+        assert got["dyad_events_zero_weight"] > 0
+
+
+def test_scope_needs_counts_over_every_year():
+    counts = scale.count_dyads(random_events(1), DIRECTED, first_year=START, last_year=END)
+    with pytest.raises(ValueError, match="every year"):
+        scale.scope_from_counts(counts, DYADS, "full")
+
+
 @pytest.mark.parametrize("window", [6, 12, 24, 36])
 def test_window_counts_fast_is_a_drop_in(codebook, window):
     events = random_events(12, n_events=150)
@@ -346,6 +379,7 @@ def _result_line(stdout: str) -> dict:
         ("bench_dyad_robust.py", "tiesmap two-way FE"),
         ("bench_sensitivity.py", "tiesmap.scale.monte_carlo_fast"),
         ("bench_sipri_read.py", None),
+        ("bench_pilot_build.py", "snakemake -n on the pilot"),
     ],
 )
 def test_benchmark_smoke_runs(script, figure_line):

@@ -5,6 +5,7 @@
 #   tools/slurm_cluster.sh start    install packages if missing, write slurm.conf,
 #                                   start munged, slurmctld and slurmd, wait until idle
 #   tools/slurm_cluster.sh stop     stop the daemons this script started (pid files)
+#                                   and remove the slurm.conf it wrote
 #   tools/slurm_cluster.sh status   sinfo and the daemons' pids
 #   tools/slurm_cluster.sh logs     tail of the slurmctld, slurmd and munged logs
 #
@@ -261,6 +262,14 @@ cmd_stop() {
   stop_daemon "$SLURMD_PID" slurmd slurmd
   stop_daemon "$CTLD_PID" slurmctld slurmctld
   stop_daemon "$MUNGE_PID" munged munged
+  # Without a controller, Slurm's clients wait ~10 s for it on every call, and
+  # snakemake's SLURM plugin calls `scontrol show config` each time Snakemake
+  # starts (even for local runs). So a stopped throw-away cluster leaves no
+  # slurm.conf of ours behind: clients then fail at once. `start` rewrites it.
+  if [[ -f "$CONF" ]] && grep -qF "$MARKER" "$CONF"; then
+    rm -f "$CONF"
+    say "removed $CONF"
+  fi
   say "stopped"
 }
 

@@ -1,9 +1,9 @@
 # Shared set-up: check the config before any rule runs, and name the inputs.
+import os
 import sys
 from pathlib import Path
 
-from tiesmap.config import check_config
-from tiesmap.covariates import EXTERNAL_COVARIATES
+from tiesmap.config import EXTERNAL_COVARIATES, check_config
 from tiesmap.errors import InputError
 
 try:
@@ -14,6 +14,20 @@ except InputError as err:
 
 from snakemake.settings.types import DeploymentMethod
 
+
+def interpreter():
+    """The running interpreter under one fixed name. The `snakemake` script runs as
+    bin/python3 and `python -m snakemake` as bin/python: the same interpreter, but
+    a different command in every rule, which Snakemake takes as changed params and
+    reruns everything."""
+    exe = Path(sys.executable)
+    for name in ("python3", "python"):
+        candidate = exe.with_name(name)
+        if candidate.exists() and os.path.samefile(candidate, exe):
+            return str(candidate)
+    return str(exe)
+
+
 # Without --use-conda, the interpreter running Snakemake also runs every stage, so
 # rules behave the same from `make`, an activated venv or a cluster node sharing
 # the file system. With --use-conda, the rule's environment provides Python and the
@@ -22,7 +36,7 @@ from snakemake.settings.types import DeploymentMethod
 if DeploymentMethod.CONDA in workflow.deployment_settings.deployment_method:
     TIESMAP = "PYTHONHASHSEED=0 PYTHONPATH=workflow python -m tiesmap.cli"
 else:
-    TIESMAP = f"PYTHONHASHSEED=0 {sys.executable} -m tiesmap.cli"
+    TIESMAP = f"PYTHONHASHSEED=0 {interpreter()} -m tiesmap.cli"
 ENV = "../envs/tiesmap.yaml"
 PACKAGE = "workflow/tiesmap"
 CONFIG_FILE = "config/config.yaml"

@@ -1,35 +1,34 @@
 # From events to the dyad-year tie index.
 
 
-rule expand_to_dyads:
+rule dyad_scope:
     input:
         events="data/processed/analysis_events.parquet",
         config=CONFIG_FILE,
         codebook=config["codebook"],
-        code=code("dyads", "panel"),
+        code=code("scale", "dyads"),
     output:
-        dyad_events="data/processed/dyad_events.parquet",
-        scope="results/data/dyad_scope.json",
+        "results/data/dyad_scope.json",
     log:
-        "logs/expand_to_dyads.log",
+        "logs/dyad_scope.log",
     benchmark:
-        "logs/benchmarks/expand_to_dyads.tsv"
+        "logs/benchmarks/dyad_scope.tsv"
     conda:
         ENV
     params:
         tiesmap=TIESMAP,
     shell:
-        "{params.tiesmap} dyads --config {input.config} --events {input.events}"
-        " --out {output.dyad_events} --scope {output.scope} 2> {log}"
+        "{params.tiesmap} scope --config {input.config} --events {input.events}"
+        " --out {output} 2> {log}"
 
 
 rule tie_index:
     input:
-        dyad_events="data/processed/dyad_events.parquet",
+        events="data/processed/analysis_events.parquet",
         linking="results/data/linking.json",
         config=CONFIG_FILE,
         codebook=config["codebook"],
-        code=code("panel", "index", "covariates"),
+        code=code("scale", "dyads", "panel", "index", "covariates"),
     output:
         index="data/processed/tie_index.parquet",
         coherence="results/data/coherence.json",
@@ -42,7 +41,7 @@ rule tie_index:
     params:
         tiesmap=TIESMAP,
     shell:
-        "{params.tiesmap} index --config {input.config} --dyad-events {input.dyad_events}"
+        "{params.tiesmap} index --config {input.config} --events {input.events}"
         " --out {output.index} --coherence {output.coherence} --linking {input.linking} 2> {log}"
 
 
@@ -52,7 +51,7 @@ rule sensitivity:
         linking="results/data/linking.json",
         config=CONFIG_FILE,
         codebook=config["codebook"],
-        code=code("sensitivity", "index", "panel", "dyads"),
+        code=code("scale", "dyads", "sensitivity", "index", "panel"),
     output:
         intervals="results/data/sensitivity_dyad_year.csv",
         ranks="results/data/sensitivity_ranks.csv",

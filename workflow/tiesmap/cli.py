@@ -124,6 +124,19 @@ def cmd_dyads(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scope(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tiesmap.config import panel_dyads
+    from tiesmap.scale import count_dyads, scope_from_counts
+
+    config, codebook = _setup(args)
+    counts = count_dyads(pd.read_parquet(args.events), _directed(codebook))
+    rule = config["index"]["multilateral_weight"]
+    write_json(args.out, scope_from_counts(counts, panel_dyads(config), rule))
+    return 0
+
+
 def _coverage(config, linking_report: str | None) -> list[dict]:
     """Configured coverage plus that of every third-party source used in this build."""
     coverage = list(config["coverage"])
@@ -135,23 +148,23 @@ def _coverage(config, linking_report: str | None) -> list[dict]:
     return coverage
 
 
-def _panel_with_ties(config, codebook, dyad_events, linking_report=None):
+def _panel_with_ties(config, codebook, events, linking_report=None):
+    """(panel, panel with ties) under the configured rules, counted straight from
+    events (tiesmap.scale): the same frames as build_dyad_year + add_sustained_ties
+    on dyad-events, without forming one row per dyad-event."""
     from tiesmap.config import panel_dyads
-    from tiesmap.index import add_sustained_ties
-    from tiesmap.panel import build_dyad_year
+    from tiesmap.scale import panel_with_ties_fast
 
-    panel = build_dyad_year(
-        dyad_events,
+    rule = config["tie_rule"]
+    return panel_with_ties_fast(
+        events,
         panel_dyads(config),
         config["period"]["start"],
         config["period"]["end"],
         codebook,
         _coverage(config, linking_report),
-    )
-    rule = config["tie_rule"]
-    return panel, add_sustained_ties(
-        panel,
-        dyad_events,
+        config["index"]["multilateral_weight"],
+        _directed(codebook),
         rule["min_interactions"],
         rule["window_months"],
         rule["follow_up_counts"],
@@ -166,7 +179,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     from tiesmap.index import build_tie_index, coherence, pca_weights, tie_intensity
 
     config, codebook = _setup(args)
-    _, panel = _panel_with_ties(config, codebook, pd.read_parquet(args.dyad_events), args.linking)
+    _, panel = _panel_with_ties(config, codebook, pd.read_parquet(args.events), args.linking)
     spec = config["index"]
     weights = spec["weights"]
     if spec["weighting"] == "pca":
@@ -184,8 +197,15 @@ def cmd_index(args: argparse.Namespace) -> int:
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tiesmap.dyads import expand_to_dyads
-    from tiesmap.sensitivity import Space, monte_carlo, scenario_scores
+    from tiesmap.config import panel_dyads
+    from tiesmap.scale import (
+        count_dyads,
+        monte_carlo_fast,
+        months_per_bin_for,
+        panel_from_counts,
+        scenario_scores_fast,
+    )
+    from tiesmap.sensitivity import Space
 
     config, codebook = _setup(args)
     spec = config["sensitivity"]
@@ -199,15 +219,27 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         draws=spec["draws"],
         offset=config["index"]["geometric_offset"],
     )
-    events = pd.read_parquet(args.events)
-    by_rule = {
-        r: expand_to_dyads(events, r, _directed(codebook)) for r in space.multilateral_weights
-    }
-    panel, _ = _panel_with_ties(
-        config, codebook, by_rule[space.multilateral_weights[0]], args.linking
+    # One count of the events serves every scenario: it holds all three
+    # multilateral rules, in bins fine enough for every window length.
+    counts = count_dyads(
+        pd.read_parquet(args.events),
+        _directed(codebook),
+        months_per_bin=months_per_bin_for(space.window_months),
     )
-    scores, labels = scenario_scores(panel, by_rule, space, config["tie_rule"]["follow_up_counts"])
-    rows, ranks, _ = monte_carlo(scores, labels, panel["dyad"].to_numpy(), space, config["seed"])
+    panel = panel_from_counts(
+        counts,
+        panel_dyads(config),
+        config["period"]["start"],
+        config["period"]["end"],
+        codebook,
+        _coverage(config, args.linking),
+        space.multilateral_weights[0],
+    )
+    follow_up = config["tie_rule"]["follow_up_counts"]
+    scores, labels = scenario_scores_fast(panel, counts, space, follow_up)
+    rows, ranks, _ = monte_carlo_fast(
+        scores, labels, panel["dyad"].to_numpy(), space, config["seed"]
+    )
     out = pd.concat([panel[["dyad", "year"]], rows], axis=1)
     _ensure_parent(args.out)
     out.round(10).to_csv(args.out, index=False, lineterminator="\n")
@@ -668,10 +700,17 @@ def build_parser() -> argparse.ArgumentParser:
         scope="scope report JSON",
     )
     verb(
+        "scope",
+        cmd_scope,
+        "count dyad-events inside and outside the panel's dyads",
+        events="events",
+        out="scope report JSON",
+    )
+    verb(
         "index",
         cmd_index,
         "dyad-year panel, sustained ties and tie index",
-        dyad_events="dyad events",
+        events="analysis events",
         out="tie index parquet",
         coherence="coherence JSON",
         linking="linking report JSON",

@@ -8,11 +8,27 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tiesmap.coder_files import Period
 from tiesmap.errors import InputError, Problem
 from tiesmap.yamlio import load_yaml, validate_against_schema
+
+if TYPE_CHECKING:
+    from tiesmap.coder_files import Period
+
+# Third-party covariate files (manifest names) the models can use when present.
+# Kept here, not in tiesmap.covariates, because Snakemake reads it at start-up and
+# this module imports no pandas.
+EXTERNAL_COVARIATES = (
+    "peacesciencer_cow_contdir",
+    "peacesciencer_cow_capitals",
+    "peacesciencer_ccode_democracy",
+    "peacesciencer_cow_nmc",
+    "peacesciencer_atop_alliance",
+    "peacesciencer_cow_mid_ddydisps",
+    "unga_ideal_points",
+    "gsdb_sanctions",
+)
 
 
 def check_config(config: dict[str, Any], source: str = "config/config.yaml") -> dict[str, Any]:
@@ -69,6 +85,8 @@ def load_config(path: str | Path) -> dict[str, Any]:
 
 
 def period_of(config: dict[str, Any]) -> Period:
+    from tiesmap.coder_files import Period  # pandas: not needed to check a config
+
     return Period(config["period"]["start"], config["period"]["end"])
 
 

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tiesmap.config import EXTERNAL_COVARIATES
 from tiesmap.sources.unga import DEFAULT_MEASURE, ideal_point_distance
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
@@ -393,18 +394,6 @@ def _external_steps() -> dict[str, tuple[Any, Any]]:
         "unga_ideal_points": (unga.ingest, add_ideal_point_distance),
         "gsdb_sanctions": (gsdb.ingest, add_sanctions),
     }
-
-
-EXTERNAL_COVARIATES = (
-    "peacesciencer_cow_contdir",
-    "peacesciencer_cow_capitals",
-    "peacesciencer_ccode_democracy",
-    "peacesciencer_cow_nmc",
-    "peacesciencer_atop_alliance",
-    "peacesciencer_cow_mid_ddydisps",
-    "unga_ideal_points",
-    "gsdb_sanctions",
-)
 
 
 def add_external_covariates(

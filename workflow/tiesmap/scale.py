@@ -649,6 +649,28 @@ def dyad_year_counts(counts: DyadCounts, rule: str = "full") -> pd.DataFrame:
     )
 
 
+def scope_from_counts(counts: DyadCounts, dyads: Sequence[str], rule: str) -> dict[str, int]:
+    """`tiesmap.panel.scope_report(expand_to_dyads(events, rule, ...), dyads)` from
+    counts: how many dyad-events fall inside and outside the panel's dyads, and how
+    many of those inside weigh zero (only multilateral ones, under "excluded")."""
+    if counts.events_before or counts.events_after:
+        raise ValueError("the scope needs counts over every year of the events")
+    a = counts.arrays
+    per_dyad = (a["w2"] + a["wm"]).sum(axis=(1, 2))
+    multilateral = a["wm"].sum(axis=(1, 2))
+    index = counts.dyad_index(sorted(set(dyads)))
+    index = index[index >= 0]
+    inside = int(round(per_dyad[index].sum()))
+    total = int(round(per_dyad.sum()))
+    zero = int(round(multilateral[index].sum())) if _rule(rule) == "excluded" else 0
+    return {
+        "dyad_events": total,
+        "dyad_events_in_scope": inside,
+        "dyad_events_out_of_scope": total - inside,
+        "dyad_events_zero_weight": zero,
+    }
+
+
 # --------------------------------------------------------------------------- tie rule
 
 
