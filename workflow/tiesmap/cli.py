@@ -88,10 +88,11 @@ def cmd_merge(args: argparse.Namespace) -> int:
         config["codings"]["coders"],
         config["merge"]["allow_provisional"],
         adjudication_file=args.adjudication,
+        codebook=codebook,
     )
     from tiesmap.csvsafe import write_csv
 
-    write_parquet(with_derived_columns(result.events, codebook), args.out)
+    write_parquet(with_derived_columns(result.events, codebook, result.adjudications), args.out)
     write_csv(result.disagreements, args.disagreements)
     return 0
 
