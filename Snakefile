@@ -4,6 +4,22 @@ from snakemake.utils import min_version
 
 min_version("9.0")
 
+# Snakemake's `configfile:` loader keeps the last of duplicate keys silently and
+# stops with stack frames on an impossible date or bytes that are not UTF-8: read the
+# config files with tiesmap's strict loader first (workflow/rules/common.smk then
+# checks the content).
+import sys
+
+from tiesmap.errors import InputError
+from tiesmap.yamlio import check_yaml_file
+
+try:
+    for _path in ["config/config.yaml", *workflow.overwrite_configfiles]:
+        check_yaml_file(_path)
+except InputError as err:
+    sys.stderr.write(f"tiesmap: the configuration is not valid.\n{err}\n")
+    sys.exit(2)
+
 
 configfile: "config/config.yaml"
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tiesmap.codebook import AREAS
@@ -63,16 +63,13 @@ def count(name: str) -> None:
     EXAMPLES[name] += 1
 
 
-def quick(n: int, shrink: bool = True) -> settings:
-    """`n` examples, no deadline (the machine may be busy), no example database;
-    `shrink=False` for the strict xfails, whose failure needs no minimal example."""
-    phases = tuple(Phase) if shrink else (Phase.explicit, Phase.generate)
+def quick(n: int) -> settings:
+    """`n` examples, no deadline (the machine may be busy), no example database."""
     return settings(
         max_examples=n,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
         database=None,
-        phases=phases,
     )
 
 
@@ -131,13 +128,7 @@ def test_parse_partial_date_round_trips_every_precision(day):
     assert (year.earliest, year.latest) == (date(day.year, 1, 1), date(day.year, 12, 31))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: dates.parse_partial_date uses \\d without re.ASCII, so Arabic-Indic or "
-    "full-width digits ('٢٠١٩-٠٤') pass the coder check and are stored verbatim in "
-    "date_start (string sorts in tables.py then misplace them; scale._date_parts raises)",
-)
-@quick(20, shrink=False)
+@quick(20)
 @given(st.dates(min_value=date(1000, 1, 1)))
 def test_parse_partial_date_accepts_only_ascii_digits(day):
     count("parse_partial_date_ascii")
@@ -279,7 +270,7 @@ ADAPTERS = {
     "icews": ("events.tab", eventdata.ingest_icews),
     "aiddata": ("aid.csv", aiddata.ingest),
 }
-UNGUARDED = {
+COVARIATE_ADAPTERS = {
     "peacesciencer": ("cow_nmc.rda", peacesciencer.ingest),
     "unga": ("ideal.dta", unga.ingest),
     "gsdb": ("gsdb.csv", gsdb.ingest),
@@ -301,25 +292,12 @@ def test_adapter_ingest_on_garbage_raises_input_error_only(adapter, data):
     _garbage_raises_input_error(name, data, call)
 
 
-@pytest.mark.parametrize(
-    "adapter",
-    [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason=f"BUG: {name}.ingest has no InputError handling: garbage gives "
-                "pyreadr/pandas exceptions with a traceback",
-            ),
-        )
-        for name in sorted(UNGUARDED)
-    ],
-)
-@quick(15, shrink=False)
+@pytest.mark.parametrize("adapter", sorted(COVARIATE_ADAPTERS))
+@quick(15)
 @given(data=garbage)
 def test_covariate_ingest_on_garbage_raises_input_error_only(adapter, data):
     count(f"garbage.{adapter}")
-    name, call = UNGUARDED[adapter]
+    name, call = COVARIATE_ADAPTERS[adapter]
     _garbage_raises_input_error(name, data, call)
 
 

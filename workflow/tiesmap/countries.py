@@ -2,12 +2,15 @@
 
 country_converter does the name matching. It has no COW classification, so COW
 codes come from its Gleditsch-Ward codes plus the few documented cases where the
-two systems differ. Names that cannot be matched are errors, never silent NaN.
+two systems differ. Names that cannot be matched are errors, never silent NaN; so
+are names that stand for more than one state ('Korea'), which country_converter
+would silently resolve to one of them.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 
 import country_converter as coco
@@ -49,6 +52,19 @@ COW_OVERRIDES: dict[str, int] = {
 
 HISTORICAL = {"SUN", "YUG", "CSK", "DDR"}
 
+# Names shared by several states. country_converter picks one ('Korea' -> KOR), so
+# a coder's "Korea" would silently become South Korea. These are never matched;
+# `unmatched_reason` names the candidates. Full names ('North Korea', 'Korea,
+# Republic of', 'Korea, North') are not affected. Keys are compared after `_plain`
+# (lower case, letters only, no leading 'the'). A bare 'Congo' is just as ambiguous
+# in general use (country_converter: 'Congo' -> COG, 'The Congo' -> COD), but SIPRI
+# writes it for the Republic of the Congo (next to 'DR Congo'); it can join this
+# table once sipri.SIPRI_ALIASES maps 'congo' to COG.
+AMBIGUOUS: dict[str, tuple[str, ...]] = {
+    "korea": ("KOR", "PRK"),
+    "koreas": ("KOR", "PRK"),
+}
+
 _NOT_FOUND = "__not_found__"
 
 
@@ -58,11 +74,34 @@ def _converter() -> coco.CountryConverter:
     return coco.CountryConverter()
 
 
+def _plain(name: str) -> str:
+    words = re.sub(r"[^a-z]+", " ", str(name).lower()).split()
+    return " ".join(words[1:] if words[:1] == ["the"] else words)
+
+
+def ambiguous_candidates(name: str) -> tuple[str, ...]:
+    """ISO3 codes of the states an ambiguous name may mean; () for other names."""
+    return AMBIGUOUS.get(_plain(name), ())
+
+
+def unmatched_reason(name: str) -> str:
+    """Why `to_iso3(name)` is None, for a problem message."""
+    candidates = ambiguous_candidates(name)
+    if candidates:
+        options = [f"{code} ({to_name(code)})" for code in candidates]
+        listed = ", ".join(options[:-1]) + " or " + options[-1]
+        return f"ambiguous: {' '.join(str(name).split())} could be {listed}; write the full name"
+    return "unknown country name or code"
+
+
 @lru_cache(maxsize=4096)
 def to_iso3(name: str) -> str | None:
-    """ISO3 code for a country name or code; None when it cannot be matched."""
+    """ISO3 code for a country name or code; None when it cannot be matched or is
+    ambiguous (see `unmatched_reason`)."""
     key = " ".join(str(name).split())
     if not key:
+        return None
+    if ambiguous_candidates(key):
         return None
     if key.lower() in ALIASES:
         return ALIASES[key.lower()]

@@ -8,10 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 
 PRECISIONS = ("day", "month", "year")
+# [0-9], not \d: in a str pattern \d also matches Arabic-Indic, full-width and other
+# Unicode digits, which int() would then read silently. Matched with fullmatch, so a
+# trailing newline is not accepted either.
 _PATTERNS = {
-    "day": re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"),
-    "month": re.compile(r"^(\d{4})-(\d{2})$"),
-    "year": re.compile(r"^(\d{4})$"),
+    "day": re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})"),
+    "month": re.compile(r"([0-9]{4})-([0-9]{2})"),
+    "year": re.compile(r"([0-9]{4})"),
 }
 
 
@@ -34,7 +37,7 @@ def parse_partial_date(text: str) -> PartialDate:
     """Parse YYYY-MM-DD, YYYY-MM or YYYY. Raises ValueError with a reason."""
     text = text.strip()
     for precision, pattern in _PATTERNS.items():
-        m = pattern.match(text)
+        m = pattern.fullmatch(text)
         if not m:
             continue
         parts = [int(g) for g in m.groups()]

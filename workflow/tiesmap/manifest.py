@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from tiesmap.errors import InputError, Problem
 from tiesmap.yamlio import load_yaml, validate_against_schema
 
@@ -112,26 +114,59 @@ def verify(entries: list[Entry], root: str | Path, manifest_file: str) -> list[s
 
 
 def update_checksums(path: str | Path, root: str | Path) -> int:
-    """Rewrite the sha256 of every provided file (after an intended change to raw data)."""
-    import yaml
+    """Record the sha256 of every provided file (after an intended change to raw data).
 
-    data = load_yaml(path)
-    changed = 0
-    for spec in data["files"]:
-        target = Path(root) / spec["path"]
-        if spec["provided"] and target.exists():
-            digest = sha256_of(target)
-            changed += digest != spec["sha256"]
+    The manifest is validated first: an invalid one raises InputError and is left
+    byte-for-byte as it was. Nothing is written when no checksum changed; otherwise
+    only the changed sha256 values are replaced in the text, so comments and layout
+    stay. Returns the number of checksums changed."""
+    path = Path(path)
+    entries = load_manifest(path)  # InputError before anything is written
+    digests = []
+    for e in entries:
+        target = Path(root) / e.path
+        digests.append(sha256_of(target) if e.provided and target.exists() else e.sha256)
+    changed = sum(new != e.sha256 for e, new in zip(entries, digests, strict=True))
+    if not changed:
+        return 0
+    text = path.read_bytes().decode("utf-8")  # load_manifest has checked it is UTF-8
+    updated = _replace_checksums(text, digests)
+    if updated is None:  # a layout the in-place edit does not handle (anchors, block scalars)
+        data = load_yaml(path)
+        for spec, digest in zip(data["files"], digests, strict=True):
             spec["sha256"] = digest
-    header = "".join(
-        line
-        for line in Path(path).read_text(encoding="utf-8").splitlines(keepends=True)
-        if line.startswith("#")
-    )
-    Path(path).write_text(
-        header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8"
-    )
+        header = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
+        updated = header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    partial = path.with_name(path.name + ".part")
+    partial.write_bytes(updated.encode("utf-8"))
+    partial.replace(path)
     return changed
+
+
+def _replace_checksums(text: str, digests: list[str]) -> str | None:
+    """`text` with the sha256 value of files[i] set to digests[i], edited in place;
+    None unless the result reads back as exactly the intended data."""
+    expected = yaml.safe_load(text)
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    files = next(v for k, v in root.value if k.value == "files")
+    edits = []
+    for item, digest in zip(files.value, digests, strict=True):
+        node = next(v for k, v in item.value if k.value == "sha256")
+        if node.value == digest:
+            continue
+        quote = {"'": "'", '"': '"'}.get(node.style or "", "")
+        if not quote and yaml.safe_load(digest) != digest:  # e.g. all decimal digits
+            quote = "'"
+        edits.append((node.start_mark.index, node.end_mark.index, f"{quote}{digest}{quote}"))
+    for start, end, value in sorted(edits, reverse=True):
+        text = text[:start] + value + text[end:]
+    for spec, digest in zip(expected["files"], digests, strict=True):
+        spec["sha256"] = digest
+    try:
+        ok = yaml.safe_load(text) == expected
+    except yaml.YAMLError:
+        ok = False
+    return text if ok else None
 
 
 def download(

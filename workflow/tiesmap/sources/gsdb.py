@@ -24,17 +24,25 @@ mapping (ISO3 -> first case year) to change the set. Targets that are not states
 groups, regions) or that name no state the project codes are rejected with the reason.
 The data cover 1949-2022 (`COVERAGE`): a state absent from the table in a covered year
 is under no sanction case (0); later years are unknown (NaN).
+
+A bad case file (not UTF-8 CSV, a required column missing, a `begin`/`end` that is
+not a year, a case that ends before it begins, ...) raises `tiesmap.errors.InputError`
+with every problem and its row (header = 1); nothing is half-read.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from tiesmap.countries import to_iso3
+from tiesmap.errors import InputError, Problem
 from tiesmap.sources import AdapterResult
+from tiesmap.textfiles import csv_rows
 
 CITATION: dict[str, object] = {
     "title": "Global Sanctions Data Base (GSDB)",
@@ -115,10 +123,109 @@ def is_western(sender: str, begin: int, west: Mapping[str, int] = WEST) -> bool:
     return iso3 is not None and iso3 in west and begin >= west[iso3]
 
 
+REQUIRED = ("case_id", "sanctioned_state", "sanctioning_state", "begin", "end")
+_WHOLE = re.compile(r"^[0-9]+$")
+_YEAR = re.compile(r"^[0-9]{4}$")
+
+
+def read_cases(path: str | Path) -> pd.DataFrame:
+    """The case file's REQUIRED columns as text, indexed by CSV row (header = 1).
+
+    Refused, every problem of the file in one InputError: a file that is not UTF-8
+    CSV, a missing required column, a row with the wrong number of cells, a case id
+    that is not a whole number or repeats, a `begin` or `end` that is not a year, a
+    case that ends before it begins, an empty target or sender."""
+    path = Path(path)
+    file = str(path)
+    if not path.is_file():
+        raise InputError([Problem(file, None, None, None, "file not found")])
+    rows = csv_rows(path)
+    header, body = [h.strip() for h in rows[0]], rows[1:]
+    problems = [
+        Problem(file, 1, c, None, "required column is missing (is this the GSDB case file?)")
+        for c in REQUIRED
+        if c not in header
+    ]
+    problems += [
+        Problem(file, 1, c, c, "column appears twice in the header")
+        for c, n in Counter(header).items()
+        if n > 1
+    ]
+    if problems:
+        raise InputError(problems)
+    kept = []
+    for i, row in enumerate(body, start=2):
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) != len(header):
+            problems.append(
+                Problem(
+                    file,
+                    i,
+                    None,
+                    ",".join(row)[:60],
+                    f"row has {len(row)} cells but the header has {len(header)} (truncated?)",
+                )
+            )
+            continue
+        kept.append((i, [c.strip() for c in row]))
+    if not kept and not problems:
+        problems.append(Problem(file, None, None, None, "no data rows after the header"))
+    frame = pd.DataFrame([r for _, r in kept], columns=header, index=[i for i, _ in kept])
+    frame = frame.reindex(columns=list(REQUIRED)).astype(str)
+    problems += _case_problems(frame, file)
+    if problems:
+        raise InputError(problems)
+    return frame
+
+
+def _case_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
+    problems = []
+    seen: dict[str, int] = {}
+    for i, rec in zip(frame.index, frame.to_dict("records"), strict=True):
+        row = int(i)
+        case_id = rec["case_id"]
+        if not _WHOLE.match(case_id):
+            problems.append(Problem(file, row, "case_id", case_id, "not a case id (whole number)"))
+        elif case_id in seen:
+            problems.append(
+                Problem(
+                    file,
+                    row,
+                    "case_id",
+                    case_id,
+                    f"case id repeated (first in row {seen[case_id]})",
+                )
+            )
+        else:
+            seen[case_id] = row
+        for column in ("sanctioned_state", "sanctioning_state"):
+            if not split_names(rec[column]):
+                problems.append(Problem(file, row, column, rec[column], "value is empty"))
+        years = {}
+        for column in ("begin", "end"):
+            if _YEAR.match(rec[column]):
+                years[column] = int(rec[column])
+            else:
+                problems.append(Problem(file, row, column, rec[column], "not a year (four digits)"))
+        if len(years) == 2 and years["end"] < years["begin"]:
+            problems.append(
+                Problem(
+                    file,
+                    row,
+                    "end",
+                    rec["end"],
+                    f"case ends ({years['end']}) before it begins ({years['begin']})",
+                )
+            )
+    return problems
+
+
 def ingest(path: str | Path, west: Mapping[str, int] = WEST) -> AdapterResult:
     """State-years under sanction (`iso3, year, n_cases, n_cases_west,
-    sanctioned_by_west`): only targeted state-years are listed."""
-    raw = pd.read_csv(path, dtype={"sanctioned_state": str, "sanctioning_state": str})
+    sanctioned_by_west`): only targeted state-years are listed. A bad case file
+    raises `InputError` (`read_cases`)."""
+    raw = read_cases(path)
     rows: list[tuple[int, str, int, int, bool]] = []
     rejected: list[tuple[str, str]] = []
     senders_not_states = 0

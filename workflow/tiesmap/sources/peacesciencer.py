@@ -20,12 +20,22 @@ From COW codes to ISO3 (`CowCrosswalk`, built from `cow_states.rda`):
 Directed sources (ATOP, COW alliances, MIDs, contiguity) are made non-directed by
 taking, for each dyad-year, the maximum over both directions of each indicator (a
 pledge or dispute by either state counts); contiguity takes the closest type.
+
+Bad files are refused, never half-read: a file that is missing or not R data, a table
+without a column its reader needs, a COW code or year that is missing or not a whole
+number, a value outside its range (`TABLE_CHECKS`) -- all problems of the file in one
+`tiesmap.errors.InputError`, rows numbered as in a CSV (header = 1, first row = 2).
+Missing values: peacesciencer's files hold NA where COW's raw files write -9. A -9 in
+a quantity (trade, capabilities, distances, counts) means the file was not prepared
+as those are, so it is refused ("negative value") instead of being read as a number
+(imports + exports - 9) or guessed to be missing; recode it to NA first. The only
+code read as missing is MID `fatality` -9 ("unknown"), which peacesciencer ships.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from tiesmap.countries import to_cow, to_iso3
+from tiesmap.errors import InputError, Problem
 from tiesmap.sources import AdapterResult
 
 # ---------------------------------------------------------------------------------------
@@ -294,15 +305,201 @@ def _resolve_clashes(mapped: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read_rda(path: str | Path, name: str) -> pd.DataFrame:
+    """The data frame `name` of an .rda file, checked against `TABLE_CHECKS[name]`;
+    every problem of the file is raised together in one InputError."""
     import pyreadr  # imported here: only the readers need it
 
     file = _resolve(path, name)
-    objects = pyreadr.read_r(str(file))
+    label = str(file)
+    if not file.is_file():
+        raise InputError([Problem(label, None, None, None, "file not found")])
+    try:
+        objects = pyreadr.read_r(str(file))
+    except Exception as err:  # pyreadr raises several types for broken files
+        raise InputError(
+            [Problem(label, None, None, None, f"cannot read R data file: {err}")]
+        ) from None
     if name in objects:
-        return objects[name]
-    if len(objects) == 1:
-        return next(iter(objects.values()))
-    raise ValueError(f"{file} holds {sorted(objects)}, not {name!r}")
+        frame = objects[name]
+    elif len(objects) == 1:
+        frame = next(iter(objects.values()))
+    else:
+        held = ", ".join(str(k) for k in objects) or "nothing"
+        raise InputError(
+            [Problem(label, None, None, None, f"cannot read {name!r}: the file holds {held}")]
+        )
+    spec = TABLE_CHECKS.get(name)
+    if spec is None:
+        return frame
+    frame, problems = check_table(frame, label, spec, f"peacesciencer's {name}")
+    if problems:
+        raise InputError(problems)
+    return frame
+
+
+# ---------------------------------------------------------------------------------------
+# Checking a table read from a binary file (.rda, .dta)
+# ---------------------------------------------------------------------------------------
+# Rows are numbered as if the table were written as a CSV file: the header is row 1,
+# the first data row row 2, so that problems read like those of the CSV adapters.
+FIRST_ROW = 2
+MAX_ROWS_LISTED = 20  # per column and problem; the rest are counted in one more line
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """What a table must hold.
+
+    - `required`: columns that must be present;
+    - `keys`: whole numbers, never missing (COW codes, years);
+    - `complete`: never missing (values the readers would otherwise turn into 0);
+    - `dates`: dates, never missing; `spells`: (start, end) column pairs, end >= start;
+    - `bounds`: column -> (lowest, highest, whole) for the values present (missing
+      allowed unless the column is in `complete`); None = no bound;
+    - `missing_codes`: column -> values documented as "unknown" and allowed outside
+      `bounds` (the reader turns them into NaN).
+    Columns in `keys`, `complete`, `dates`, `bounds` that are not `required` are
+    checked only when present."""
+
+    required: tuple[str, ...]
+    keys: tuple[str, ...] = ()
+    complete: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    spells: tuple[tuple[str, str], ...] = ()
+    bounds: Mapping[str, tuple[float | None, float | None, bool]] = field(default_factory=dict)
+    missing_codes: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+
+
+def _listed(
+    file: str, column: str, mask: np.ndarray, values: pd.Series, message: str
+) -> list[Problem]:
+    """One problem per flagged row, the first MAX_ROWS_LISTED of them, plus a count."""
+    rows = np.flatnonzero(mask)
+    out = [
+        Problem(file, int(i) + FIRST_ROW, column, _show(values.iloc[i]), message)
+        for i in rows[:MAX_ROWS_LISTED]
+    ]
+    if len(rows) > MAX_ROWS_LISTED:
+        more = len(rows) - MAX_ROWS_LISTED
+        out.append(Problem(file, None, column, None, f"{message} ({more} more rows)"))
+    return out
+
+
+def _show(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _as_number(series: pd.Series) -> pd.Series:
+    """Numbers as float64, NaN where missing or not a number."""
+    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+        try:
+            series = pd.to_numeric(series.astype(object), errors="coerce")
+        except (TypeError, ValueError):
+            return pd.Series(np.nan, index=series.index)
+    return series.astype("float64")
+
+
+def _as_date(series: pd.Series) -> pd.Series:
+    """Dates parsed as the readers parse them; NaT where missing or not a date."""
+    try:
+        return pd.to_datetime(series, errors="coerce")
+    except (TypeError, ValueError, OverflowError):
+        return pd.Series(pd.NaT, index=series.index)
+
+
+def check_table(
+    frame: pd.DataFrame, file: str, spec: TableSpec, what: str
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """(frame with its numeric columns as numbers, problems). `what` names the table in
+    the message for a missing column."""
+    columns = [str(c) for c in frame.columns]
+    problems = [
+        Problem(file, 1, c, None, f"required column is missing (is this {what}?)")
+        for c in spec.required
+        if c not in columns
+    ]
+    problems += [
+        Problem(file, 1, c, c, "column appears twice")
+        for c in sorted({c for c in columns if columns.count(c) > 1})
+    ]
+    if problems:
+        return frame, problems
+    frame = frame.copy()
+    frame.columns = columns
+    present = set(columns)
+    numbers: dict[str, pd.Series] = {}
+    for column in [c for c in (*spec.keys, *spec.complete, *spec.bounds) if c in present]:
+        if column in numbers or column in spec.dates:
+            continue
+        raw = frame[column]
+        values = _as_number(raw)
+        numbers[column] = values
+        given = raw.notna().to_numpy()
+        ok = np.isfinite(values.to_numpy())
+        usable = np.where(ok, values.to_numpy(), 0.0)
+        problems += _listed(file, column, given & ~ok, raw, "not a (finite) number")
+        if column in spec.keys or column in spec.complete:
+            problems += _listed(file, column, ~given, raw, "value is missing")
+        codes = spec.missing_codes.get(column, ())
+        coded = values.isin(codes).to_numpy() if codes else np.zeros(len(values), bool)
+        low, high, whole = spec.bounds.get(column, (None, None, column in spec.keys))
+        if whole:
+            fraction = ok & ~coded & (usable % 1 != 0)
+            problems += _listed(file, column, fraction, raw, "not a whole number")
+        if low is not None:
+            below = ok & ~coded & (usable < low)
+            if low == 0:
+                message = (
+                    f"negative value, but {column} cannot be below 0 (-9 is the COW code "
+                    "for a missing value; peacesciencer's files hold NA: recode it to NA)"
+                )
+            else:
+                message = f"below {low:g}, the lowest possible {column}"
+            problems += _listed(file, column, below, raw, message)
+        if high is not None:
+            above = ok & ~coded & (usable > high)
+            problems += _listed(
+                file, column, above, raw, f"above {high:g}, the highest possible {column}"
+            )
+    dates: dict[str, pd.Series] = {}
+    for column in [c for c in spec.dates if c in present]:
+        raw = frame[column]
+        parsed = _as_date(raw)
+        dates[column] = parsed
+        given = raw.notna().to_numpy()
+        problems += _listed(file, column, ~given, raw, "value is missing")
+        problems += _listed(file, column, given & parsed.isna().to_numpy(), raw, "not a date")
+    for start, end in spec.spells:
+        if start not in present or end not in present:
+            continue
+        first = dates.get(start, numbers.get(start))
+        last = dates.get(end, numbers.get(end))
+        if first is None or last is None:
+            continue
+        before = (first.notna() & last.notna() & (last < first)).to_numpy()
+        problems += [
+            Problem(
+                file,
+                int(i) + FIRST_ROW,
+                end,
+                _show(frame[end].iloc[i]),
+                f"spell ends ({_show(frame[end].iloc[i])}) before it begins "
+                f"({_show(frame[start].iloc[i])})",
+            )
+            for i in np.flatnonzero(before)[:MAX_ROWS_LISTED]
+        ]
+        if before.sum() > MAX_ROWS_LISTED:
+            more = int(before.sum()) - MAX_ROWS_LISTED
+            problems.append(
+                Problem(file, None, end, None, f"spell ends before it begins ({more} more rows)")
+            )
+    if not problems:
+        for column, values in numbers.items():
+            if not pd.api.types.is_numeric_dtype(frame[column]):
+                frame[column] = values
+    return frame, problems
 
 
 def _resolve(path: str | Path, name: str) -> Path:
@@ -542,7 +739,8 @@ def read_democracy(path: str | Path, crosswalk: CowCrosswalk | None = None) -> A
 
 
 def read_nmc(path: str | Path, crosswalk: CowCrosswalk | None = None) -> AdapterResult:
-    """State-year National Material Capabilities (`milex` ... `cinc`)."""
+    """State-year National Material Capabilities (`milex` ... `cinc`; NA where missing,
+    a negative value such as COW's -9 is refused)."""
     raw = _read_rda(path, "cow_nmc")
     cw = _crosswalk_for(path, crosswalk, "cow_nmc")
     table, rejected = map_state_year(raw, cw, "cow_nmc")
@@ -550,8 +748,9 @@ def read_nmc(path: str | Path, crosswalk: CowCrosswalk | None = None) -> Adapter
 
 
 def read_trade(path: str | Path, crosswalk: CowCrosswalk | None = None) -> AdapterResult:
-    """State-year national trade (`imports`, `exports`, current million USD). The dyadic
-    COW trade data are not in the shared files (peacesciencer downloads them)."""
+    """State-year national trade (`imports`, `exports`, current million USD; NA where
+    missing, a negative value such as COW's -9 is refused). The dyadic COW trade data
+    are not in the shared files (peacesciencer downloads them)."""
     raw = _read_rda(path, "cow_trade_sy")
     cw = _crosswalk_for(path, crosswalk, "cow_trade_sy")
     table, rejected = map_state_year(raw, cw, "cow_trade_sy")
@@ -615,6 +814,99 @@ def read_mids(path: str | Path, crosswalk: CowCrosswalk | None = None) -> Adapte
     return _result(out, rejected, len(raw))
 
 
+_COUNT = (0.0, None, True)
+_QUANTITY = (0.0, None, False)
+_FLAG = (0.0, 1.0, True)
+_STATE_YEAR = ("ccode", "year")
+_DYAD_YEAR = ("ccode1", "ccode2", "year")
+
+# What each table must hold (`TableSpec`). Quantities and counts cannot be negative:
+# peacesciencer's files hold NA where COW's raw files write -9 ("missing"), so a -9 is
+# refused rather than read as a number (or guessed to be missing). The one code kept is
+# MID `fatality` -9 ("unknown"), which peacesciencer ships and `read_mids` makes NaN.
+TABLE_CHECKS: dict[str, TableSpec] = {
+    "cow_states": TableSpec(
+        required=("ccode", "stateabb", "statenme", "styear", "endyear"),
+        keys=("ccode", "styear", "endyear"),
+        spells=(("styear", "endyear"),),
+    ),
+    "cow_capitals": TableSpec(
+        required=("ccode", "capital", "stdate", "enddate", "lat", "lng"),
+        keys=("ccode",),
+        complete=("lat", "lng"),
+        dates=("stdate", "enddate"),
+        spells=(("stdate", "enddate"),),
+        bounds={"lat": (-90.0, 90.0, False), "lng": (-180.0, 180.0, False)},
+    ),
+    "cow_contdir": TableSpec(
+        required=("ccode1", "ccode2", "conttype", "stdate", "enddate"),
+        keys=("ccode1", "ccode2"),
+        complete=("conttype",),
+        dates=("stdate", "enddate"),
+        spells=(("stdate", "enddate"),),
+        bounds={"conttype": (0.0, 5.0, True)},
+    ),
+    "cow_mindist": TableSpec(
+        required=(*_DYAD_YEAR, "mindist"),
+        keys=_DYAD_YEAR,
+        complete=("mindist",),
+        bounds={"mindist": _QUANTITY},
+    ),
+    "ccode_democracy": TableSpec(
+        required=(*_STATE_YEAR, "v2x_polyarchy", "polity2", "xm_qudsest"),
+        keys=_STATE_YEAR,
+        bounds={"v2x_polyarchy": (0.0, 1.0, False), "polity2": (-10.0, 10.0, True)},
+    ),
+    "cow_nmc": TableSpec(
+        required=(*_STATE_YEAR, "cinc"),
+        keys=_STATE_YEAR,
+        bounds={
+            **dict.fromkeys(("milex", "milper", "irst", "pec", "tpop", "upop"), _QUANTITY),
+            "cinc": (0.0, 1.0, False),
+        },
+    ),
+    "cow_trade_sy": TableSpec(
+        required=(*_STATE_YEAR, "imports", "exports"),
+        keys=_STATE_YEAR,
+        bounds={"imports": _QUANTITY, "exports": _QUANTITY},
+    ),
+    "cow_igo_ndy": TableSpec(
+        required=(*_DYAD_YEAR, "dyadigos"),
+        keys=_DYAD_YEAR,
+        complete=("dyadigos",),
+        bounds={"dyadigos": _COUNT},
+    ),
+    "atop_alliance": TableSpec(
+        required=(*_DYAD_YEAR, *ATOP_PLEDGES),
+        keys=_DYAD_YEAR,
+        complete=ATOP_PLEDGES,
+        bounds=dict.fromkeys(ATOP_PLEDGES, _FLAG),
+    ),
+    "cow_alliance": TableSpec(
+        required=(*_DYAD_YEAR, *COW_PLEDGES),
+        keys=_DYAD_YEAR,
+        complete=COW_PLEDGES,
+        bounds=dict.fromkeys(COW_PLEDGES, _FLAG),
+    ),
+    "cow_mid_ddydisps": TableSpec(
+        required=(*_DYAD_YEAR, *MID_FIELDS),
+        keys=(*_DYAD_YEAR, "dispnum"),
+        complete=tuple(MID_FIELDS),
+        bounds={
+            "dispnum": (1.0, None, True),
+            "cowmidongoing": _FLAG,
+            "cowmidonset": _FLAG,
+            "hostlev": (1.0, 5.0, True),
+            "fatality": (0.0, 6.0, True),
+            "mindur": _COUNT,
+            "maxdur": _COUNT,
+            "recip": _FLAG,
+        },
+        missing_codes={"fatality": (-9.0,)},
+    ),
+}
+
+
 READERS = {
     "cow_states": read_states,
     "cow_capitals": read_capitals,
@@ -634,5 +926,15 @@ def ingest(path: str | Path, table: str | None = None, **options: object) -> Ada
     """Read one peacesciencer table; `table` defaults to the file's stem."""
     name = table or Path(path).stem
     if name not in READERS:
-        raise ValueError(f"unknown peacesciencer table {name!r}; known: {sorted(READERS)}")
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    name,
+                    f"not a peacesciencer table tiesmap reads; known: {', '.join(sorted(READERS))}",
+                )
+            ]
+        )
     return READERS[name](path, **options)  # type: ignore[operator]

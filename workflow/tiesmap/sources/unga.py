@@ -10,17 +10,29 @@ rules on top (`peacesciencer.STATIC_ISO3` and `YEAR_RULES`: 365 is the Soviet Un
 every adapter codes a state the same way. Rows left without a code, or clashing with another COW code on the same ISO3 and
 year, are rejected with the reason. `idealpointfp` (final-passage votes) is the default
 measure: it is the only one available for 2024.
+
+A file that is not readable Stata, lacks a required column (`REQUIRED`), or has a COW
+code or year missing, fractional or repeated raises `tiesmap.errors.InputError` with
+every problem.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from tiesmap.countries import to_iso3
+from tiesmap.errors import InputError, Problem
 from tiesmap.sources import AdapterResult
-from tiesmap.sources.peacesciencer import CowCrosswalk, map_state_year
+from tiesmap.sources.peacesciencer import (
+    FIRST_ROW,
+    CowCrosswalk,
+    TableSpec,
+    check_table,
+    map_state_year,
+)
 
 CITATION: dict[str, object] = {
     "title": "United Nations General Assembly Voting Data: ideal point estimates",
@@ -45,10 +57,55 @@ def _valid_iso3(code: object) -> str | None:
     return text if len(text) == 3 and to_iso3(text) == text else None
 
 
+REQUIRED = ("ccode", "year", "iso3c", "countryname", DEFAULT_MEASURE)
+CHECKS = TableSpec(required=REQUIRED, keys=("ccode", "year"))
+
+
+def read_ideal_points(path: str | Path) -> pd.DataFrame:
+    """The Stata file with lower-case column names, checked: every problem (not a
+    readable Stata file, a required column missing, a COW code or year missing or not a
+    whole number, a state-year repeated) in one InputError, rows numbered as in a CSV
+    (header = 1, first row = 2)."""
+    path = Path(path)
+    file = str(path)
+    if not path.is_file():
+        raise InputError([Problem(file, None, None, None, "file not found")])
+    try:
+        raw = pd.read_stata(path, convert_categoricals=False)
+    except Exception as err:  # pandas raises several types for broken files
+        raise InputError(
+            [Problem(file, None, None, None, f"cannot read Stata file: {err}")]
+        ) from None
+    raw.columns = [str(c).lower() for c in raw.columns]
+    raw = raw.reset_index(drop=True)
+    raw, problems = check_table(raw, file, CHECKS, "the UNGA ideal-point file")
+    if not problems:
+        repeated = raw.duplicated(["ccode", "year"], keep=False).to_numpy()
+        first: dict[tuple[float, float], int] = {}
+        for i in np.flatnonzero(repeated):
+            key = (float(raw["ccode"].iloc[i]), float(raw["year"].iloc[i]))
+            row = int(i) + FIRST_ROW
+            if key not in first:
+                first[key] = row
+                continue
+            problems.append(
+                Problem(
+                    file,
+                    row,
+                    "year",
+                    str(int(key[1])),
+                    f"COW {int(key[0])} in {int(key[1])} repeated (first in row {first[key]})",
+                )
+            )
+    if problems:
+        raise InputError(problems)
+    return raw
+
+
 def ingest(path: str | Path) -> AdapterResult:
-    """UNGA ideal points as state-years keyed by COW code and ISO3."""
-    raw = pd.read_stata(path, convert_categoricals=False)
-    raw.columns = [c.lower() for c in raw.columns]
+    """UNGA ideal points as state-years keyed by COW code and ISO3 (a bad file raises
+    `InputError`, see `read_ideal_points`)."""
+    raw = read_ideal_points(path)
     names: dict[int, str] = {}
     codes: dict[int, str | None] = {}
     for ccode, iso3c, name in zip(raw["ccode"], raw["iso3c"], raw["countryname"], strict=True):
