@@ -27,7 +27,9 @@ rule validate_codings:
         files=CODER_FILES,
         config=CONFIG_FILE,
         codebook=config["codebook"],
-        code=code("coder_files", "schema", "countries", "dates", "codebook"),
+        code=code(
+            "coder_files", "textfiles", "schema", "countries", "dates", "codebook"
+        ),
     output:
         "data/processed/codings.parquet",
     log:
@@ -47,7 +49,7 @@ rule merge_codings:
         codings="data/processed/codings.parquet",
         adjudication=config["codings"]["adjudication"],
         config=CONFIG_FILE,
-        code=code("merge"),
+        code=code("merge", "coder_files", "textfiles", "countries", "dates"),
     output:
         events="data/processed/events.parquet",
         disagreements="results/tables/disagreements.csv",
@@ -91,7 +93,7 @@ rule ingest_source:
         data=lambda wildcards: SOURCE_FILES[wildcards.source],
         verified="data/processed/raw_verified.txt",
         config=CONFIG_FILE,
-        code=lambda wildcards: code("sources/registry", "schema"),
+        code=SOURCES_CODE,
     output:
         table="data/processed/sources/{source}.parquet",
         report="results/data/sources/{source}.json",

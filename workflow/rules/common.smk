@@ -47,6 +47,16 @@ def code(*modules):
     return [f"{PACKAGE}/{m}.py" for m in modules]
 
 
+# The adapters share helpers (event table, dates, CSV reading): a change to any of
+# them reruns every ingest, which only full builds with third-party files have.
+SOURCES_CODE = sorted(
+    [
+        *map(str, Path(PACKAGE, "sources").glob("*.py")),
+        *code("schema", "textfiles", "countries"),
+    ]
+)
+
+
 def coder_file(coder):
     """A coder's file: .csv, or .xlsx when only that exists."""
     base = Path(config["codings"]["dir"]) / coder

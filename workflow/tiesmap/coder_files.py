@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from tiesmap.codebook import COLLECTED, Codebook
-from tiesmap.countries import to_cow, to_iso3
+from tiesmap.countries import to_cow, to_iso3, unmatched_reason
 from tiesmap.dates import parse_partial_date
 from tiesmap.errors import InputError, Problem
-from tiesmap.textfiles import csv_rows
+from tiesmap.textfiles import csv_table, ragged_rows
 
 REQUIRED = (
     "event_id",
@@ -66,56 +66,66 @@ def read_table(
                 )
             ]
         )
-    rows = csv_rows(path, strict=False)
-    header, body = rows[0], rows[1:]
-    problems = _header_problems(str(path), header, columns, required)
-    for i, row in enumerate(body, start=2):
-        if len(row) != len(header) and any(cell.strip() for cell in row):
-            problems.append(
-                Problem(
-                    str(path),
-                    i,
-                    None,
-                    None,
-                    f"row has {len(row)} cells but the header has {len(header)}",
-                )
-            )
+    header, body, problems = csv_table(path, strict=False)
+    problems += _header_problems(str(path), header, columns, required)
+    problems += ragged_rows(str(path), header, body)
     if problems:
         raise InputError(problems)
     return _frame(header, body)
 
 
-def _frame(header: list[str], body: list[list[str]]) -> pd.DataFrame:
-    """Text table indexed by spreadsheet row number (header = 1), blank rows left out,
-    so every later message can name the row the coder sees."""
-    kept = [(i, r) for i, r in enumerate(body, start=2) if any(c.strip() for c in r)]
+def _frame(header: list[str], body: list[list[str]], first_row: int = 2) -> pd.DataFrame:
+    """Text table indexed by spreadsheet row number (`first_row` for the first body row;
+    header = 1 unless blank rows stand above it), blank rows left out, so every later
+    message can name the row the coder sees."""
+    kept = [(i, r) for i, r in enumerate(body, start=first_row) if any(c.strip() for c in r)]
     return pd.DataFrame([r for _, r in kept], columns=header, index=[i for i, _ in kept], dtype=str)
 
 
 def _read_xlsx(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -> pd.DataFrame:
+    """The first sheet, rows numbered as the spreadsheet numbers them (blank rows above
+    the header included); a value right of the last header cell is a problem."""
     import openpyxl
+    from openpyxl.utils import get_column_letter
 
+    file = str(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as err:  # openpyxl raises many types for broken files
         raise InputError(
-            [Problem(str(path), None, None, None, f"cannot read workbook: {err}")]
+            [Problem(file, None, None, None, f"cannot read workbook: {err}")]
         ) from None
     ws = wb.worksheets[0]
-    values = [[_cell_text(c) for c in row] for row in ws.iter_rows(values_only=True)]
+    values = [[_cell_text(c) for c in row] for row in ws.iter_rows(min_row=1, values_only=True)]
     wb.close()
-    while values and not any(c.strip() for c in values[0]):
-        values = values[1:]
-    if not values:
-        raise InputError([Problem(str(path), None, None, None, "file is empty")])
-    header = values[0]
-    while header and header[-1] == "":
+    header_at = next((i for i, r in enumerate(values) if any(c.strip() for c in r)), None)
+    if header_at is None:
+        raise InputError([Problem(file, None, None, None, "file is empty")])
+    header_row = header_at + 1  # sheet rows count from 1
+    header = values[header_at]
+    while header and header[-1].strip() == "":
         header = header[:-1]
-    problems = _header_problems(str(path), header, columns, required)
+    problems = _header_problems(file, header, columns, required, row=header_row)
+    body = values[header_at + 1 :]
+    width = len(header)
+    for i, r in enumerate(body, start=header_row + 1):
+        beyond = [(j, c) for j, c in enumerate(r[width:], start=width) if c.strip()]
+        if beyond:
+            j, value = beyond[0]
+            problems.append(
+                Problem(
+                    file,
+                    i,
+                    None,
+                    value,
+                    f"value in column {get_column_letter(j + 1)} is beyond the header "
+                    f"(its last column is {get_column_letter(width)})",
+                )
+            )
     if problems:
         raise InputError(problems)
-    body = [r[: len(header)] + [""] * (len(header) - len(r)) for r in values[1:]]
-    return _frame(header, body)
+    body = [r[:width] + [""] * (width - len(r)) for r in body]
+    return _frame(header, body, first_row=header_row + 1)
 
 
 def _cell_text(value: object) -> str:
@@ -132,21 +142,25 @@ def _cell_text(value: object) -> str:
 
 
 def _header_problems(
-    file: str, header: list[str], columns: tuple[str, ...], required: tuple[str, ...]
+    file: str,
+    header: list[str],
+    columns: tuple[str, ...],
+    required: tuple[str, ...],
+    row: int = 1,
 ) -> list[Problem]:
     problems = []
     seen: set[str] = set()
     for name in header:
         if name in seen:
-            problems.append(Problem(file, 1, name, name, "column appears twice in the header"))
+            problems.append(Problem(file, row, name, name, "column appears twice in the header"))
         seen.add(name)
         if name not in columns:
             problems.append(
-                Problem(file, 1, name, name, f"unknown column (allowed: {', '.join(columns)})")
+                Problem(file, row, name, name, f"unknown column (allowed: {', '.join(columns)})")
             )
     for name in required:
         if name not in seen:
-            problems.append(Problem(file, 1, name, None, "required column is missing"))
+            problems.append(Problem(file, row, name, None, "required column is missing"))
     return problems
 
 
@@ -225,7 +239,7 @@ def _check_participants(rec: dict, i: int, add) -> list[str]:
         iso3 = to_iso3(name)
         if iso3 is None:
             unknown += 1
-            add(i, "participants", name, "unknown country name or code")
+            add(i, "participants", name, unmatched_reason(name))
         elif iso3 not in codes:
             codes.append(iso3)
     if not unknown and len(codes) < 2:

@@ -1,11 +1,13 @@
 """Adapters: one module per third-party source, each turning the native file into
 canonical events (or a covariate table) and reporting every record it could not map.
 
-Every adapter exposes `ingest(path, **options) -> AdapterResult`.
+Every adapter exposes `ingest(path, **options) -> AdapterResult`. Event adapters
+build their table with `tiesmap.sources.events.event_table`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -22,3 +24,11 @@ class AdapterResult:
     table: pd.DataFrame
     rejected: pd.DataFrame
     counts: dict[str, int] = field(default_factory=dict)
+
+
+REJECTED_COLUMNS = ("source_record", "reason")
+
+
+def rejected_table(rejected: Iterable[tuple[str, str]]) -> pd.DataFrame:
+    """The `rejected` frame of an AdapterResult from (source_record, reason) pairs."""
+    return pd.DataFrame(list(rejected), columns=list(REJECTED_COLUMNS), dtype=str)

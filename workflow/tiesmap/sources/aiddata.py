@@ -39,8 +39,8 @@ import pandas as pd
 
 from tiesmap.countries import to_iso3
 from tiesmap.errors import InputError, Problem
-from tiesmap.sources import AdapterResult
-from tiesmap.textfiles import csv_rows
+from tiesmap.sources import AdapterResult, rejected_table
+from tiesmap.textfiles import csv_table, ragged_rows
 
 REQUIRED = (
     "receiving_country",
@@ -67,36 +67,26 @@ def read_table(path: str | Path) -> pd.DataFrame:
     file = str(path)
     if not path.exists():
         raise InputError([Problem(file, None, None, None, "file not found")])
-    rows = csv_rows(path)
-    header, body = [h.strip() for h in rows[0]], rows[1:]
-    problems = [
+    header, body, problems = csv_table(path)
+    header = [h.strip() for h in header]
+    header_problems = [
         Problem(file, 1, c, None, "required column is missing (is this the AidData table?)")
         for c in REQUIRED
         if c not in header
     ]
-    problems += [
+    header_problems += [
         Problem(file, 1, c, c, "column appears twice in the header")
         for c, n in Counter(header).items()
         if n > 1
     ]
-    if problems:
-        raise InputError(problems)
-    kept = []
-    for i, row in enumerate(body, start=2):
-        if not any(c.strip() for c in row):
-            continue
-        if len(row) != len(header):
-            problems.append(
-                Problem(
-                    file,
-                    i,
-                    None,
-                    ",".join(row)[:60],
-                    f"row has {len(row)} cells but the header has {len(header)} (truncated?)",
-                )
-            )
-            continue
-        kept.append((i, [c.strip() for c in row]))
+    if header_problems:
+        raise InputError(problems + header_problems)
+    problems += ragged_rows(file, header, body, show_row=True)
+    kept = [
+        (i, [c.strip() for c in row])
+        for i, row in enumerate(body, start=2)
+        if len(row) == len(header) and any(c.strip() for c in row)
+    ]
     if not kept and not problems:
         problems.append(Problem(file, None, None, None, "no data rows after the header"))
     frame = pd.DataFrame([r for _, r in kept], columns=header, index=[i for i, _ in kept])
@@ -187,7 +177,7 @@ def ingest(path: str | Path) -> AdapterResult:
     }
     return AdapterResult(
         table=table,
-        rejected=pd.DataFrame(rejected, columns=["source_record", "reason"], dtype=str),
+        rejected=rejected_table(rejected),
         counts=counts,
     )
 

@@ -81,9 +81,9 @@ import pandas as pd
 
 from tiesmap.countries import to_cow, to_iso3
 from tiesmap.errors import InputError, Problem
-from tiesmap.schema import SOURCE_EVENT_COLUMNS, validate_source_events
-from tiesmap.sources import AdapterResult
-from tiesmap.textfiles import csv_rows
+from tiesmap.sources import AdapterResult, rejected_table
+from tiesmap.sources.events import event_table
+from tiesmap.textfiles import csv_table, ragged_rows
 
 CODER = "china_vitae"
 SOURCE_LABEL = (
@@ -693,20 +693,10 @@ def read_engagements(path: str | Path) -> pd.DataFrame:
         raise InputError([Problem(file, None, None, None, "file not found")])
     if path.suffix.lower() == ".rds":
         return _read_rds(path)
-    rows = csv_rows(path)
-    header, body = [h.strip() for h in rows[0]], rows[1:]
-    problems = _header_problems(file, header)
-    for i, row in enumerate(body, start=2):
-        if len(row) != len(header) and any(c.strip() for c in row):
-            problems.append(
-                Problem(
-                    file,
-                    i,
-                    None,
-                    _clip(row),
-                    f"row has {len(row)} cells but the header has {len(header)} (truncated?)",
-                )
-            )
+    header, body, problems = csv_table(path)
+    header = [h.strip() for h in header]
+    problems += _header_problems(file, header)
+    problems += ragged_rows(file, header, body, show_row=True)
     kept = [(i, r) for i, r in enumerate(body, start=2) if any(c.strip() for c in r)]
     if not kept and not problems:
         problems.append(Problem(file, None, None, None, "no data rows after the header"))
@@ -745,10 +735,6 @@ def _header_problems(file: str, header: list[str]) -> list[Problem]:
             problems.append(Problem(file, 1, name, name, "column appears twice in the header"))
         seen.add(name)
     return problems
-
-
-def _clip(row: list[str]) -> str:
-    return ",".join(row)[:60]
 
 
 _DATE = re.compile(r"^([0-9]{2})/([0-9]{2})/([0-9]{2})$")
@@ -821,8 +807,7 @@ def ingest(path: str | Path) -> AdapterResult:
             continue
         seen[key] = int(i)
         rows.append(event)
-    events = _events_frame(rows)
-    events = validate_source_events(events, file)
+    events = event_table(rows, file)
     no_cue = int((events["flags"] == NO_SECURITY_CUE).sum())
     counts = {
         "rows_read": len(frame),
@@ -834,7 +819,7 @@ def ingest(path: str | Path) -> AdapterResult:
     counts.update({f"rejected_{k}": v for k, v in sorted(reasons.items())})
     return AdapterResult(
         table=events,
-        rejected=pd.DataFrame(rejected, columns=["source_record", "reason"], dtype=str),
+        rejected=rejected_table(rejected),
         counts=counts,
     )
 
@@ -920,13 +905,3 @@ def _chinese_level(subject: str, leader: str) -> str:
     if own is None or RANK[logged] > RANK[own]:
         return logged
     return own
-
-
-_DTYPES = {"n_participants": "int64", "follow_up": "bool", "tiv": "float64"}
-
-
-def _events_frame(rows: list[dict]) -> pd.DataFrame:
-    """Events in the schema's column order and dtypes, sorted, also when empty."""
-    frame = pd.DataFrame(rows, columns=list(SOURCE_EVENT_COLUMNS))
-    frame = frame.astype({c: _DTYPES.get(c, "object") for c in SOURCE_EVENT_COLUMNS})
-    return frame.sort_values(["date_start", "event_id"], ignore_index=True)

@@ -52,12 +52,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
-
 from tiesmap.countries import to_cow, to_iso3
 from tiesmap.errors import InputError, Problem
-from tiesmap.schema import SOURCE_EVENT_COLUMNS, validate_source_events
-from tiesmap.sources import AdapterResult
+from tiesmap.sources import AdapterResult, rejected_table
+from tiesmap.sources.events import event_table
 
 MAX_PROBLEMS = 200
 
@@ -282,10 +280,7 @@ class _Collector:
         self.reasons[key] += 1
 
     def result(self, file: str) -> AdapterResult:
-        frame = pd.DataFrame(self.rows, columns=list(SOURCE_EVENT_COLUMNS))
-        frame = frame.astype({c: _DTYPES.get(c, "object") for c in SOURCE_EVENT_COLUMNS})
-        frame = frame.sort_values(["date_start", "event_id"], ignore_index=True)
-        frame = validate_source_events(frame, file)
+        frame = event_table(self.rows, file)
         counts = {
             "rows_read": self.read,
             "mapped": len(frame),
@@ -295,12 +290,9 @@ class _Collector:
         counts.update({f"rejected_{k}": v for k, v in sorted(self.reasons.items())})
         return AdapterResult(
             table=frame,
-            rejected=pd.DataFrame(self.rejected, columns=["source_record", "reason"], dtype=str),
+            rejected=rejected_table(self.rejected),
             counts=counts,
         )
-
-
-_DTYPES = {"n_participants": "int64", "follow_up": "bool", "tiv": "float64"}
 
 
 def _event(
@@ -607,7 +599,17 @@ def ingest_icews(path: str | Path) -> AdapterResult:
         problems.add(
             header_line, column, None, "required column is missing (is this an ICEWS file?)"
         )
-    if missing:
+    # A column read by name must be unambiguous: which of two would be meant?
+    twice = [c for c in ICEWS_COLUMNS if header.count(c) > 1]
+    for column in twice:
+        problems.add(
+            header_line,
+            column,
+            column,
+            f"column appears twice in the header (columns "
+            f"{', '.join(str(i + 1) for i, h in enumerate(header) if h == column)})",
+        )
+    if missing or twice:
         problems.raise_if_any()
     col = {name: header.index(name) for name in ICEWS_COLUMNS}
     seen: dict[str, int] = {}

@@ -36,24 +36,24 @@ from pathlib import Path
 from tiesmap.countries import to_iso3
 from tiesmap.errors import InputError, Problem
 from tiesmap.sources import AdapterResult
-from tiesmap.sources.mme import (
+from tiesmap.sources.exercise_dates import (
     EventDates,
-    PeriodLike,
     Ymd,
+    dates_from_cells,
+    read_date,
+    text_reading,
+)
+from tiesmap.sources.mme import (
+    PeriodLike,
     clean_text,
-    date_from_parts,
-    event_dates,
     exercise_event,
     find_forums,
     finish,
     header_problems,
     make_notes,
     period_bounds,
-    read_date,
     read_participants,
     repeated_ids,
-    resolve_date,
-    text_reading,
     triage,
 )
 
@@ -203,6 +203,10 @@ def ingest_rows(
     problems and source records are sheet rows (header = 1)."""
     bounds = period_bounds(period)
     header = [" ".join(str(h or "").split()) for h in header]
+    # xlrd gives every row the sheet's width: blank names right of the last named
+    # column are not columns, and a value below them is beyond the header.
+    while header and header[-1] == "":
+        header = header[:-1]
     problems = header_problems(file, header, REQUIRED_COLUMNS)
     id_index = None
     if NAME_COLUMN in header:
@@ -346,24 +350,13 @@ def _day_first(texts: list[str]) -> bool:
 
 
 def _jme_dates(get) -> EventDates | str:
-    sides = {}
-    repaired = set()
     text_cols = ("Start Date", "enddate")
     day_first = _day_first([v for v in (get(c) for c in text_cols) if isinstance(v, str)])
-    for side, text_col, prefix in (("start", text_cols[0], "s"), ("end", text_cols[1], "e")):
-        parts = [_text(get(f"{prefix}.{p}")) for p in ("year", "month", "day")]
-        from_parts = read_date(lambda p=parts: date_from_parts(*p))
-        hint = from_parts.year if isinstance(from_parts, Ymd) else None
-        from_cell, typo = _date_reading(get(text_col), hint, day_first)
-        if typo:
-            repaired.add(side)
-        sides[side] = resolve_date(
-            [
-                (f"{text_col} '{_text(get(text_col))}'", from_cell),
-                (f"{prefix}.year/month/day '{'/'.join(parts)}'", from_parts),
-            ]
-        )
-    dates = event_dates(sides["start"], sides["end"], repaired)
+    dates = dates_from_cells(
+        text_cols,
+        lambda column: _text(get(column)),
+        lambda column, hint: _date_reading(get(column), hint, day_first),
+    )
     if day_first and isinstance(dates, EventDates):
         dates.flags.add("date_read_day_first")
     return dates

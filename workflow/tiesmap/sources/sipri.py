@@ -18,7 +18,10 @@ delivered so far and the list of delivery years, not the number delivered each
 year. We split the TIV evenly over the listed years. SIPRI's own yearly TIV
 tables use the true yearly numbers, so single years can differ while sums over
 several years agree; `tiv_cross_check` measures how far. The newer export gives
-the TIV of each delivery year directly, and that value is used unchanged.
+the TIV of each delivery year directly, and that value is used unchanged; there
+a deal and delivery year must appear once (a repeated row would count its TIV
+twice). Delivery years must lie between 1900 and next year: a garbled year such
+as '0000' is an error, not an event.
 
 Reference: SIPRI Arms Transfers Database, https://www.sipri.org/databases/armstransfers
 (cite SIPRI and the release date, since SIPRI revises past data every year).
@@ -41,8 +44,8 @@ import pandas as pd
 
 from tiesmap.countries import to_cow, to_iso3
 from tiesmap.errors import InputError, Problem
-from tiesmap.schema import SOURCE_EVENT_COLUMNS, validate_source_events
-from tiesmap.sources import AdapterResult
+from tiesmap.sources import AdapterResult, rejected_table
+from tiesmap.sources.events import event_table
 
 ENCODING = "latin-1"  # SIPRI exports are ISO-8859-1, not UTF-8
 MAX_PREAMBLE_LINES = 50  # the header sits on line 12 today; stop early on non-SIPRI files
@@ -141,6 +144,7 @@ STATUSES = ("New", "Second hand", "Second hand but modernized")
 YES_NO = ("Yes", "No")
 
 _YEAR = re.compile(r"\d{4}", re.ASCII)
+FIRST_YEAR = 1900  # SIPRI's register starts in 1950; earlier delivery years are garbled
 _NUMBER = re.compile(r"\d+(\.\d+)?", re.ASCII)
 _YEAR_LIST_SEP = re.compile(r"\s*;\s*")
 
@@ -368,6 +372,7 @@ def _read_rows(
     reader = csv.reader(fh)
     records: list[Record] = []
     problems: list[Problem] = []
+    first_line: dict[tuple[str, tuple[int, ...]], int] = {}  # (deal, years) -> line
     last = 0
     while True:
         start = header_line + last + 1
@@ -395,8 +400,30 @@ def _read_rows(
             continue
         record, found = parse(row, start, file)
         problems += found
-        if record is not None:
-            records.append(record)
+        if record is None:
+            continue
+        if layout == LAYOUT_DELIVERY_YEAR:
+            # One row per deal and delivery year: a repeat would count that TIV twice.
+            key = (record.deal_id, record.years)
+            if key in first_line:
+                year = (
+                    f"with delivery year {record.years[0]}"
+                    if record.years
+                    else "without a delivery year"
+                )
+                problems.append(
+                    Problem(
+                        file,
+                        start,
+                        DELIVERY_HEADER[0],
+                        record.deal_id,
+                        f"deal {year} repeated (first on line {first_line[key]}): "
+                        "its TIV would count twice",
+                    )
+                )
+                continue
+            first_line[key] = start
+        records.append(record)
     return records, problems
 
 
@@ -415,16 +442,54 @@ def _check_number(value: str, allow_empty: bool = True) -> float | None | str:
     return number if math.isfinite(number) else "not a finite number"
 
 
-def parse_delivery_years(text: str) -> tuple[int, ...] | None:
-    """Delivery years from '1979; 1980; 1981' (empty -> no deliveries); None if garbled."""
+def last_plausible_year() -> int:
+    """The latest delivery year an export can hold: next year (SIPRI lists planned
+    deliveries of the current year only; one more year leaves room for a release
+    made around the turn of the year)."""
+    return date.today().year + 1
+
+
+def year_problem(text: str) -> str | None:
+    """Why `text` is not a delivery year, or None: four ASCII digits between
+    FIRST_YEAR and `last_plausible_year()` (a garbled '0000' must not become an event)."""
+    if not _YEAR.fullmatch(text):
+        return "not a four-digit year"
+    return _outside([text], last_plausible_year())
+
+
+def _outside(parts: Sequence[str], last: int) -> str | None:
+    """The message for the first of these four-digit years outside FIRST_YEAR..last."""
+    for part in parts:
+        if not FIRST_YEAR <= int(part) <= last:
+            return f"year {part} is outside {FIRST_YEAR}-{last} (garbled?)"
+    return None
+
+
+def delivery_years(text: str) -> tuple[int, ...] | str:
+    """Delivery years from '1979; 1980; 1981' (empty -> no deliveries), or why the
+    list cannot be read (a part that is not a four-digit year, a year outside the
+    plausible range of `year_problem`, a year listed twice)."""
     text = text.strip()
     if not text:
         return ()
+    expected = "not a '; '-separated list of distinct four-digit years"
     parts = _YEAR_LIST_SEP.split(text)
     if not all(_YEAR.fullmatch(p) for p in parts):
-        return None
+        return expected
+    why = _outside(parts, last_plausible_year())
+    if why is not None:
+        return why
     years = tuple(int(p) for p in parts)
-    return years if len(set(years)) == len(years) else None
+    if len(set(years)) != len(years):
+        return f"a year is listed twice: {expected}"
+    return years
+
+
+def parse_delivery_years(text: str) -> tuple[int, ...] | None:
+    """Delivery years from '1979; 1980; 1981' (empty -> no deliveries); None if garbled
+    or a year is not plausible (see `delivery_years` for the reason)."""
+    years = delivery_years(text)
+    return None if isinstance(years, str) else years
 
 
 def _parse_deal_row(
@@ -451,9 +516,9 @@ def _parse_deal_row(
         checked = _check_number(cell[field])
         if isinstance(checked, str):
             bad(field, checked)
-    years = parse_delivery_years(cell["delivery_years"])
-    if years is None:
-        bad("delivery_years", "not a '; '-separated list of distinct four-digit years")
+    years = delivery_years(cell["delivery_years"])
+    if isinstance(years, str):
+        bad("delivery_years", years)
     if cell["status"].strip() not in STATUSES:
         bad("status", f"unknown status (expected one of: {', '.join(STATUSES)})")
     if problems:
@@ -493,8 +558,9 @@ def _parse_delivery_row(
     if not _YEAR.fullmatch(cell["order_year"].strip()):
         bad("order_year", "not a four-digit year")
     year = cell["delivery_year"].strip()
-    if year and not _YEAR.fullmatch(year):
-        bad("delivery_year", "not a four-digit year")
+    why = year_problem(year) if year else None
+    if why is not None:
+        bad("delivery_year", why)
     for field in (*DELIVERY_FLAGS, "local_production"):
         if cell[field].strip() not in YES_NO:
             bad(field, "must be Yes or No")
@@ -642,7 +708,7 @@ def ingest(
     war_table = parse_wars(wars)
     register = read_register(path)
     source = f"{source_label}; trade register, {register.generated}"
-    rows: list[tuple] = []
+    rows: list[dict] = []
     rejected: list[tuple[str, str]] = []
     reason_counts: Counter[str] = Counter()
     for rec in register.records:
@@ -663,8 +729,7 @@ def ingest(
             continue
         assert supplier is not None and recipient is not None
         rows += _events_of(rec, supplier, recipient, war_table, source, record_id)
-    events = _events_frame(rows)
-    events = validate_source_events(events, str(path))
+    events = event_table(rows, str(path), sort=False)  # in register order
     counts = {
         "rows_read": len(register.records),
         "deals_mapped": len(register.records) - len(rejected),
@@ -674,7 +739,7 @@ def ingest(
     counts.update({f"rejected_{k}": v for k, v in sorted(reason_counts.items())})
     return AdapterResult(
         table=events,
-        rejected=pd.DataFrame(rejected, columns=["source_record", "reason"], dtype=str),
+        rejected=rejected_table(rejected),
         counts=counts,
     )
 
@@ -692,8 +757,8 @@ def _events_of(
     wars: Sequence[War],
     source: str,
     record_id: str,
-) -> list[tuple]:
-    """One event per delivery year, as tuples in _EVENT_FIELDS order."""
+) -> list[dict]:
+    """One event per delivery year (a dict per event, keyed by column)."""
     tiv = tiv_per_year(rec.tiv_delivered, len(rec.years))
     cow = f"{cow_code(rec.supplier, supplier)};{cow_code(rec.recipient, recipient)}"
     notes = ", ".join(dict.fromkeys(x for x in (rec.designation, rec.description) if x))
@@ -702,68 +767,32 @@ def _events_of(
     for year in rec.years:
         activity, area = classify_delivery(recipient, year, wars)
         out.append(
-            (
-                f"sipri-L{rec.line}-{year}",
-                f"{year:04d}",
-                "",
-                "year",
-                f"{supplier};{recipient}",  # supplier first: the event is directed
-                cow,
-                2,
-                activity,
-                area,
-                "not_applicable",
-                "bilateral",
-                "",
-                "",
-                source,
-                "dataset",
-                confidence,
-                False,
-                "sipri",
-                notes,
-                tiv,
-                record_id,
-                ";".join(rec.flags),
-            )
+            {
+                "event_id": f"sipri-L{rec.line}-{year}",
+                "date_start": f"{year:04d}",
+                "date_end": "",
+                "date_precision": "year",
+                "participants": f"{supplier};{recipient}",  # supplier first: the event is directed
+                "participants_cow": cow,
+                "n_participants": 2,
+                "activity": activity,
+                "area": area,
+                "level": "not_applicable",
+                "format": "bilateral",
+                "forum": "",
+                "location": "",
+                "source": source,
+                "source_type": "dataset",
+                "confidence": confidence,
+                "follow_up": False,
+                "coder": "sipri",
+                "notes": notes,
+                "tiv": tiv,
+                "source_record": record_id,
+                "flags": ";".join(rec.flags),
+            }
         )
     return out
-
-
-# Field order of the tuples built by _events_of (the frame is then put in the
-# schema's column order, so a reordering in schema.py cannot misplace values).
-_EVENT_FIELDS = (
-    "event_id",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "participants",
-    "participants_cow",
-    "n_participants",
-    "activity",
-    "area",
-    "level",
-    "format",
-    "forum",
-    "location",
-    "source",
-    "source_type",
-    "confidence",
-    "follow_up",
-    "coder",
-    "notes",
-    "tiv",
-    "source_record",
-    "flags",
-)
-_DTYPES = {"n_participants": "int64", "follow_up": "bool", "tiv": "float64"}
-
-
-def _events_frame(rows: list[tuple]) -> pd.DataFrame:
-    """Events in the schema's column order and dtypes, also when there are none."""
-    frame = pd.DataFrame(rows, columns=list(_EVENT_FIELDS))
-    frame = frame.astype({c: _DTYPES.get(c, "object") for c in _EVENT_FIELDS})
-    return frame[list(SOURCE_EVENT_COLUMNS)]
 
 
 # -------------------------------------------------------------- cross-check
