@@ -7,10 +7,15 @@ build their table with `tiesmap.sources.events.event_table`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
+
+from tiesmap.errors import InputError, Problem
+from tiesmap.textfiles import csv_table, ragged_rows
 
 
 @dataclass(frozen=True)
@@ -32,3 +37,44 @@ REJECTED_COLUMNS = ("source_record", "reason")
 def rejected_table(rejected: Iterable[tuple[str, str]]) -> pd.DataFrame:
     """The `rejected` frame of an AdapterResult from (source_record, reason) pairs."""
     return pd.DataFrame(list(rejected), columns=list(REJECTED_COLUMNS), dtype=str)
+
+
+def read_required_columns(
+    path: str | Path, required: Sequence[str], what: str
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """A CSV covariate table's `required` columns as stripped text, indexed by
+    spreadsheet row (header = 1), and the file's problems so far.
+
+    Stops at once (InputError) when the file is missing or a required column is
+    missing or named twice (`what` names the expected dataset in the message);
+    otherwise returns parse errors, rows with the wrong number of cells and an
+    empty body as problems, so the adapter can add its cell checks to one report.
+    """
+    path = Path(path)
+    file = str(path)
+    if not path.is_file():
+        raise InputError([Problem(file, None, None, None, "file not found")])
+    header, body, problems = csv_table(path)
+    header = [h.strip() for h in header]
+    header_problems = [
+        Problem(file, 1, c, None, f"required column is missing (is this {what}?)")
+        for c in required
+        if c not in header
+    ]
+    header_problems += [
+        Problem(file, 1, c, c, "column appears twice in the header")
+        for c, n in Counter(header).items()
+        if n > 1
+    ]
+    if header_problems:
+        raise InputError(problems + header_problems)
+    problems += ragged_rows(file, header, body, show_row=True)
+    kept = [
+        (i, [c.strip() for c in row])
+        for i, row in enumerate(body, start=2)
+        if len(row) == len(header) and any(c.strip() for c in row)
+    ]
+    if not kept and not problems:
+        problems.append(Problem(file, None, None, None, "no data rows after the header"))
+    frame = pd.DataFrame([r for _, r in kept], columns=header, index=[i for i, _ in kept])
+    return frame.reindex(columns=list(required)).astype(str), problems

@@ -31,7 +31,6 @@ Citation: AidData (2020). China's Public Diplomacy Dashboard Dataset, Version
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -39,8 +38,7 @@ import pandas as pd
 
 from tiesmap.countries import to_iso3
 from tiesmap.errors import InputError, Problem
-from tiesmap.sources import AdapterResult, rejected_table
-from tiesmap.textfiles import csv_table, ragged_rows
+from tiesmap.sources import AdapterResult, read_required_columns, rejected_table
 
 REQUIRED = (
     "receiving_country",
@@ -63,35 +61,8 @@ _INT = re.compile(r"^[0-9]+$")
 def read_table(path: str | Path) -> pd.DataFrame:
     """The CSV as text cells, indexed by spreadsheet row (header = 1); all file
     problems (encoding, header, cell counts, values) raised together."""
-    path = Path(path)
-    file = str(path)
-    if not path.exists():
-        raise InputError([Problem(file, None, None, None, "file not found")])
-    header, body, problems = csv_table(path)
-    header = [h.strip() for h in header]
-    header_problems = [
-        Problem(file, 1, c, None, "required column is missing (is this the AidData table?)")
-        for c in REQUIRED
-        if c not in header
-    ]
-    header_problems += [
-        Problem(file, 1, c, c, "column appears twice in the header")
-        for c, n in Counter(header).items()
-        if n > 1
-    ]
-    if header_problems:
-        raise InputError(problems + header_problems)
-    problems += ragged_rows(file, header, body, show_row=True)
-    kept = [
-        (i, [c.strip() for c in row])
-        for i, row in enumerate(body, start=2)
-        if len(row) == len(header) and any(c.strip() for c in row)
-    ]
-    if not kept and not problems:
-        problems.append(Problem(file, None, None, None, "no data rows after the header"))
-    frame = pd.DataFrame([r for _, r in kept], columns=header, index=[i for i, _ in kept])
-    frame = frame.reindex(columns=list(REQUIRED)).astype(str)
-    problems += _cell_problems(frame, file)
+    frame, problems = read_required_columns(path, REQUIRED, "the AidData table")
+    problems += _cell_problems(frame, str(path))
     if problems:
         raise InputError(problems)
     return frame

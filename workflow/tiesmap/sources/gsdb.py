@@ -33,7 +33,6 @@ with every problem and its row (header = 1); nothing is half-read.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -41,8 +40,7 @@ import pandas as pd
 
 from tiesmap.countries import to_iso3
 from tiesmap.errors import InputError, Problem
-from tiesmap.sources import AdapterResult
-from tiesmap.textfiles import csv_rows
+from tiesmap.sources import AdapterResult, read_required_columns
 
 CITATION: dict[str, object] = {
     "title": "Global Sanctions Data Base (GSDB)",
@@ -135,45 +133,8 @@ def read_cases(path: str | Path) -> pd.DataFrame:
     CSV, a missing required column, a row with the wrong number of cells, a case id
     that is not a whole number or repeats, a `begin` or `end` that is not a year, a
     case that ends before it begins, an empty target or sender."""
-    path = Path(path)
-    file = str(path)
-    if not path.is_file():
-        raise InputError([Problem(file, None, None, None, "file not found")])
-    rows = csv_rows(path)
-    header, body = [h.strip() for h in rows[0]], rows[1:]
-    problems = [
-        Problem(file, 1, c, None, "required column is missing (is this the GSDB case file?)")
-        for c in REQUIRED
-        if c not in header
-    ]
-    problems += [
-        Problem(file, 1, c, c, "column appears twice in the header")
-        for c, n in Counter(header).items()
-        if n > 1
-    ]
-    if problems:
-        raise InputError(problems)
-    kept = []
-    for i, row in enumerate(body, start=2):
-        if not any(c.strip() for c in row):
-            continue
-        if len(row) != len(header):
-            problems.append(
-                Problem(
-                    file,
-                    i,
-                    None,
-                    ",".join(row)[:60],
-                    f"row has {len(row)} cells but the header has {len(header)} (truncated?)",
-                )
-            )
-            continue
-        kept.append((i, [c.strip() for c in row]))
-    if not kept and not problems:
-        problems.append(Problem(file, None, None, None, "no data rows after the header"))
-    frame = pd.DataFrame([r for _, r in kept], columns=header, index=[i for i, _ in kept])
-    frame = frame.reindex(columns=list(REQUIRED)).astype(str)
-    problems += _case_problems(frame, file)
+    frame, problems = read_required_columns(path, REQUIRED, "the GSDB case file")
+    problems += _case_problems(frame, str(path))
     if problems:
         raise InputError(problems)
     return frame
