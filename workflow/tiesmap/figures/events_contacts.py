@@ -1,4 +1,4 @@
-"""Figure: Contacts by political level, bilateral vs multilateral (the concept note's two"""
+"""Figure: contact events by political level, bilateral vs multilateral."""
 
 from __future__ import annotations
 

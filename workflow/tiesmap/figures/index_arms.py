@@ -1,4 +1,4 @@
-"""Figure: Arms transfers within each dyad over time: SIPRI TIV where a TIV source is in the"""
+"""Figure: arms transfers within each dyad over time (SIPRI TIV where available)."""
 
 from __future__ import annotations
 
