@@ -47,16 +47,7 @@ def space(draws: int):
     from tiesmap.config import load_config
     from tiesmap.sensitivity import Space
 
-    spec = load_config(ROOT / "config" / "config.yaml")["sensitivity"]
-    return Space(
-        normalisations=tuple(spec["normalisations"]),
-        aggregations=tuple(spec["aggregations"]),
-        multilateral_weights=tuple(spec["multilateral_weights"]),
-        min_interactions=tuple(spec["min_interactions"]),
-        window_months=tuple(spec["window_months"]),
-        dirichlet_alpha=spec["dirichlet_alpha"],
-        draws=draws,
-    )
+    return Space.from_config(load_config(ROOT / "config" / "config.yaml"), draws)
 
 
 def synthetic_scores(rows: int, sp, seed: int = 7) -> tuple[np.ndarray, list[tuple], np.ndarray]:

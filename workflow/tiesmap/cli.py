@@ -209,17 +209,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from tiesmap.sensitivity import Space
 
     config, codebook = _setup(args)
-    spec = config["sensitivity"]
-    space = Space(
-        normalisations=tuple(spec["normalisations"]),
-        aggregations=tuple(spec["aggregations"]),
-        multilateral_weights=tuple(spec["multilateral_weights"]),
-        min_interactions=tuple(spec["min_interactions"]),
-        window_months=tuple(spec["window_months"]),
-        dirichlet_alpha=spec["dirichlet_alpha"],
-        draws=spec["draws"],
-        offset=config["index"]["geometric_offset"],
-    )
+    space = Space.from_config(config)
     # One count of the events serves every scenario: it holds all three
     # multilateral rules, in bins fine enough for every window length.
     counts = count_dyads(

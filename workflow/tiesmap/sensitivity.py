@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import product
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,21 @@ class Space:
     dirichlet_alpha: float
     draws: int
     offset: float = 0.01
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any], draws: int | None = None) -> Space:
+        """The space of a checked config's `sensitivity` section (`draws` overrides)."""
+        spec = config["sensitivity"]
+        return cls(
+            normalisations=tuple(spec["normalisations"]),
+            aggregations=tuple(spec["aggregations"]),
+            multilateral_weights=tuple(spec["multilateral_weights"]),
+            min_interactions=tuple(spec["min_interactions"]),
+            window_months=tuple(spec["window_months"]),
+            dirichlet_alpha=spec["dirichlet_alpha"],
+            draws=spec["draws"] if draws is None else draws,
+            offset=config["index"]["geometric_offset"],
+        )
 
 
 def scenario_scores(

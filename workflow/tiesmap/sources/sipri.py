@@ -33,7 +33,7 @@ import csv
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -492,6 +492,37 @@ def parse_delivery_years(text: str) -> tuple[int, ...] | None:
     return None if isinstance(years, str) else years
 
 
+def _check_shared_cells(
+    cell: Mapping[str, str], bad: Callable[[str, str], None], numbers: Sequence[str]
+) -> None:
+    """The checks both register layouts share: names, order year, numbers, status."""
+    for field in ("recipient", "supplier"):
+        if not cell[field].strip():
+            bad(field, "name is empty")
+    if not _YEAR.fullmatch(cell["order_year"].strip()):
+        bad("order_year", "not a four-digit year")
+    for field in numbers:
+        checked = _check_number(cell[field])
+        if isinstance(checked, str):
+            bad(field, checked)
+    if cell["status"].strip() not in STATUSES:
+        bad("status", f"unknown status (expected one of: {', '.join(STATUSES)})")
+
+
+def _record(cell: Mapping[str, str], line: int, **fields) -> Record:
+    """A checked row's Record: the cells both layouts share plus `fields`."""
+    tiv = _check_number(cell["tiv_delivered"])
+    return Record(
+        line=line,
+        supplier=cell["supplier"].strip(),
+        recipient=cell["recipient"].strip(),
+        designation=cell["designation"].strip(),
+        description=cell["description"].strip(),
+        tiv_delivered=tiv if isinstance(tiv, float) else None,
+        **fields,
+    )
+
+
 def _parse_deal_row(
     row: Sequence[str], line: int, file: str
 ) -> tuple[Record | None, list[Problem]]:
@@ -504,39 +535,21 @@ def _parse_deal_row(
         name = DEAL_HEADER[i].strip() or f"'?' flag of {DEAL_HEADER[i - 1]}"
         problems.append(Problem(file, line, f"col {i + 1} ({name})", row[i], message))
 
-    for field in ("recipient", "supplier"):
-        if not cell[field].strip():
-            bad(field, "name is empty")
-    if not _YEAR.fullmatch(cell["order_year"].strip()):
-        bad("order_year", "not a four-digit year")
+    _check_shared_cells(
+        cell,
+        bad,
+        ("number_ordered", "number_delivered", "tiv_unit", "tiv_order", "tiv_delivered"),
+    )
     for field in DEAL_FLAGS:
         if cell[field].strip() not in ("", "?"):
             bad(field, "flag must be empty or '?'")
-    for field in ("number_ordered", "number_delivered", "tiv_unit", "tiv_order", "tiv_delivered"):
-        checked = _check_number(cell[field])
-        if isinstance(checked, str):
-            bad(field, checked)
     years = delivery_years(cell["delivery_years"])
     if isinstance(years, str):
         bad("delivery_years", years)
-    if cell["status"].strip() not in STATUSES:
-        bad("status", f"unknown status (expected one of: {', '.join(STATUSES)})")
     if problems:
         return None, problems
-    tiv = _check_number(cell["tiv_delivered"])
-    return (
-        Record(
-            line=line,
-            supplier=cell["supplier"].strip(),
-            recipient=cell["recipient"].strip(),
-            designation=cell["designation"].strip(),
-            description=cell["description"].strip(),
-            years=years or (),
-            tiv_delivered=tiv if isinstance(tiv, float) else None,
-            flags=tuple(f for f in DEAL_FLAGS if cell[f].strip() == "?"),
-        ),
-        [],
-    )
+    flags = tuple(f for f in DEAL_FLAGS if cell[f].strip() == "?")
+    return _record(cell, line, years=years or (), flags=flags), []
 
 
 def _parse_delivery_row(
@@ -552,11 +565,9 @@ def _parse_delivery_row(
 
     if not re.fullmatch(r"\d+", cell["deal_id"].strip(), re.ASCII):
         bad("deal_id", "not a numeric SIPRI deal id")
-    for field in ("recipient", "supplier"):
-        if not cell[field].strip():
-            bad(field, "name is empty")
-    if not _YEAR.fullmatch(cell["order_year"].strip()):
-        bad("order_year", "not a four-digit year")
+    _check_shared_cells(
+        cell, bad, ("number_delivered", "tiv_estimate", "tiv_unit", "tiv_delivered")
+    )
     year = cell["delivery_year"].strip()
     why = year_problem(year) if year else None
     if why is not None:
@@ -564,29 +575,11 @@ def _parse_delivery_row(
     for field in (*DELIVERY_FLAGS, "local_production"):
         if cell[field].strip() not in YES_NO:
             bad(field, "must be Yes or No")
-    for field in ("number_delivered", "tiv_estimate", "tiv_unit", "tiv_delivered"):
-        checked = _check_number(cell[field])
-        if isinstance(checked, str):
-            bad(field, checked)
-    if cell["status"].strip() not in STATUSES:
-        bad("status", f"unknown status (expected one of: {', '.join(STATUSES)})")
     if problems:
         return None, problems
-    tiv = _check_number(cell["tiv_delivered"])
-    return (
-        Record(
-            line=line,
-            supplier=cell["supplier"].strip(),
-            recipient=cell["recipient"].strip(),
-            designation=cell["designation"].strip(),
-            description=cell["description"].strip(),
-            years=(int(year),) if year else (),
-            tiv_delivered=tiv if isinstance(tiv, float) else None,
-            flags=tuple(f for f in DELIVERY_FLAGS if cell[f].strip() == "Yes"),
-            deal_id=cell["deal_id"].strip(),
-        ),
-        [],
-    )
+    flags = tuple(f for f in DELIVERY_FLAGS if cell[f].strip() == "Yes")
+    years = (int(year),) if year else ()
+    return _record(cell, line, years=years, flags=flags, deal_id=cell["deal_id"].strip()), []
 
 
 # ------------------------------------------------------------------ mapping
