@@ -2,6 +2,7 @@
 
 import csv
 import hashlib
+import modulefinder
 import os
 import shutil
 import subprocess
@@ -9,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 COPY = ["Snakefile", "config", "workflow", "paper", "data/raw", "notebooks", "profiles"]
@@ -156,19 +158,103 @@ def test_noop_rerun_does_nothing(builds):
         assert "Nothing to be done" in run.stdout + run.stderr, (command, run.stdout[-3000:])
 
 
-def test_changing_figure_code_reruns_only_figure_and_paper(builds):
-    first, _ = builds
-    fig = first / "workflow/tiesmap/figures/events_contacts.py"
-    fig.write_text(fig.read_text() + "\n# touched\n")
-    run = subprocess.run(
-        [sys.executable, "-m", "snakemake", "-n", "--cores", "1"],
-        cwd=first,
-        capture_output=True,
-        text=True,
-    )
-    assert run.returncode == 0, run.stderr
+def _scheduled_after_edit(project: Path, module: str) -> tuple[set[str], set[str]]:
+    """(rules, outputs) that `snakemake -n` schedules after a comment is appended to
+    one package module; the module's text and time stamp are put back afterwards."""
+    path = project / "workflow/tiesmap" / module
+    text, stat = path.read_text(), path.stat()
+    path.write_text(text + "\n# touched\n")
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "snakemake", "-n", "--cores", "1"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        path.write_text(text)
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert run.returncode == 0, run.stderr[-3000:]
     lines = (run.stdout + run.stderr).splitlines()
     rules = {ln.split()[1].rstrip(":") for ln in lines if ln.startswith(("rule ", "localrule "))}
     outputs = {ln.split("output:")[1].strip() for ln in lines if "output:" in ln}
+    return rules, {o for out in outputs for o in out.split(", ")}
+
+
+def test_changing_figure_code_reruns_only_figure_and_paper(builds):
+    rules, outputs = _scheduled_after_edit(builds[0], "figures/events_contacts.py")
     assert rules == {"figure", "paper", "all"}, rules
     assert outputs == {"results/figures/events_contacts.pdf", "results/paper.pdf"}, outputs
+
+
+def _imported_package_files(module: str) -> set[str]:
+    """Brute-force oracle, independent of tiesmap.codedeps: the standard library's
+    bytecode scanner lists every tiesmap module a module imports, lazy imports
+    inside functions included (third-party packages are left unresolved)."""
+    finder = modulefinder.ModuleFinder(path=[str(ROOT / "workflow")])
+    finder.import_hook(module)
+    return {
+        str(Path(m.__file__).relative_to(ROOT))
+        for name, m in finder.modules.items()
+        if name.split(".")[0] == "tiesmap" and m.__file__
+    }
+
+
+def test_every_exhibit_reruns_when_its_code_or_any_import_changes(builds):
+    """For each exhibit, the module defining its function and every tiesmap module
+    that module imports are code inputs of the job that makes the exhibit."""
+    exhibits = yaml.safe_load((ROOT / "paper/exhibits.yaml").read_text())["exhibits"]
+    run = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--detailed-summary"],
+        cwd=builds[0],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    rows = list(csv.DictReader(run.stdout.splitlines(), delimiter="\t"))
+    inputs = {r["output_file"]: set(r["input-file(s)"].split(",")) for r in rows}
+    paper_inputs = inputs["results/paper.pdf"]
+    for exhibit in exhibits:
+        module = exhibit["function"].rsplit(".", 1)[0]
+        needed = _imported_package_files(module)
+        assert len(needed) >= 2, (module, needed)
+        missing = needed - inputs[exhibit["output"]]
+        assert not missing, (exhibit["output"], sorted(missing))
+        assert exhibit["output"] in paper_inputs
+
+
+@pytest.mark.parametrize(
+    ("module", "expected_outputs"),
+    [
+        (
+            "dyads.py",
+            {
+                "results/tables/operationalization.tex",
+                "results/tables/coverage.tex",
+                "results/tables/reliability.tex",
+                "results/paper.pdf",
+            },
+        ),
+        ("model_outputs.py", {"results/figures/model_coefficients.pdf", "results/paper.pdf"}),
+        ("network.py", {"results/figures/index_network.pdf", "results/data/network.csv"}),
+        ("config.py", {"results/numbers.tex", "results/paper.pdf"}),
+        ("cli.py", {"results/numbers.tex", "results/paper.pdf", "results/codebook.md"}),
+    ],
+)
+def test_editing_a_module_reruns_the_exhibits_that_use_it(builds, module, expected_outputs):
+    _, outputs = _scheduled_after_edit(builds[0], module)
+    assert expected_outputs <= outputs, sorted(outputs)
+
+
+def test_editing_peacesciencer_adapter_reruns_its_users_not_the_codings(builds):
+    """The model panel reads peacesciencer's tables; the index step imports the
+    UNGA reader, which takes COW codes from the same module. Neither the coder
+    files nor the event-source stages use it."""
+    rules, _ = _scheduled_after_edit(builds[0], "sources/peacesciencer.py")
+    assert {"model_panel", "tie_index"} <= rules, rules
+    assert not {"validate_codings", "merge_codings", "reliability", "link_sources"} & rules, rules
+
+
+def test_editing_a_module_no_rule_runs_schedules_nothing(builds):
+    rules, outputs = _scheduled_after_edit(builds[0], "rulegraph.py")
+    assert rules == set() and outputs == set(), (rules, outputs)

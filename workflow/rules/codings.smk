@@ -6,7 +6,7 @@ rule verify_raw:
     input:
         manifest=MANIFEST_FILE,
         files=PROVIDED_FILES,
-        code=code("manifest"),
+        code=code_for("manifest"),
     output:
         "data/processed/raw_verified.txt",
     log:
@@ -27,9 +27,7 @@ rule validate_codings:
         files=CODER_FILES,
         config=CONFIG_FILE,
         codebook=config["codebook"],
-        code=code(
-            "coder_files", "textfiles", "schema", "countries", "dates", "codebook"
-        ),
+        code=code_for("validate"),
     output:
         "data/processed/codings.parquet",
     log:
@@ -49,7 +47,7 @@ rule merge_codings:
         codings="data/processed/codings.parquet",
         adjudication=config["codings"]["adjudication"],
         config=CONFIG_FILE,
-        code=code("merge", "coder_files", "textfiles", "countries", "dates"),
+        code=code_for("merge"),
     output:
         events="data/processed/events.parquet",
         disagreements="results/tables/disagreements.csv",
@@ -71,7 +69,7 @@ rule reliability:
     input:
         codings="data/processed/codings.parquet",
         config=CONFIG_FILE,
-        code=code("reliability", "tables", "latex"),
+        code=code_for("reliability"),
     output:
         table="results/tables/reliability.tex",
         csv="results/data/reliability.csv",
@@ -93,7 +91,7 @@ rule ingest_source:
         data=lambda wildcards: SOURCE_FILES[wildcards.source],
         verified="data/processed/raw_verified.txt",
         config=CONFIG_FILE,
-        code=SOURCES_CODE,
+        code=code_for("ingest"),
     output:
         table="data/processed/sources/{source}.parquet",
         report="results/data/sources/{source}.json",
@@ -115,7 +113,7 @@ rule link_sources:
         events="data/processed/events.parquet",
         sources=expand("data/processed/sources/{source}.parquet", source=USED_SOURCES),
         config=CONFIG_FILE,
-        code=code("linking"),
+        code=code_for("link"),
     output:
         events="data/processed/analysis_events.parquet",
         review="results/tables/review_candidates.csv",

@@ -42,19 +42,15 @@ PACKAGE = "workflow/tiesmap"
 CONFIG_FILE = "config/config.yaml"
 
 
-def code(*modules):
-    """Package modules a step depends on; editing one reruns only the steps using it."""
-    return [f"{PACKAGE}/{m}.py" for m in modules]
+from tiesmap.codedeps import code_inputs
 
 
-# The adapters share helpers (event table, dates, CSV reading): a change to any of
-# them reruns every ingest, which only full builds with third-party files have.
-SOURCES_CODE = sorted(
-    [
-        *map(str, Path(PACKAGE, "sources").glob("*.py")),
-        *code("schema", "textfiles", "countries"),
-    ]
-)
+def code_for(verb, *modules, notebook=None):
+    """The package files a rule running `tiesmap <verb>` executes, derived from the
+    imports of the verb's handler (never listed by hand), so that editing any of
+    them reruns exactly the rules that depend on it. `modules` names modules the
+    verb loads by name at run time; `notebook` adds a notebook's own imports."""
+    return code_inputs(PACKAGE, verb, modules, notebook)
 
 
 def coder_file(coder):

@@ -7,7 +7,7 @@ rule table_operationalization:
         events="data/processed/analysis_events.parquet",
         config=CONFIG_FILE,
         codebook=config["codebook"],
-        code=code("tables", "latex"),
+        code=code_for("table-operationalization"),
     output:
         "results/tables/operationalization.tex",
     log:
@@ -43,7 +43,7 @@ rule figure:
         data=lambda wildcards: FIGURE_DATA[wildcards.name],
         config=CONFIG_FILE,
         codebook=config["codebook"],
-        code=lambda wildcards: code("figures/__init__", f"figures/{wildcards.name}"),
+        code=lambda wildcards: code_for("figure", f"tiesmap.figures.{wildcards.name}"),
     output:
         report(
             "results/figures/{name}.pdf",
@@ -80,7 +80,7 @@ rule numbers:
         network="results/data/network.csv",
         linking="results/data/linking.json",
         config=CONFIG_FILE,
-        code=code("numbers", "latex"),
+        code=code_for("numbers"),
     output:
         "results/numbers.tex",
     log:
@@ -105,7 +105,7 @@ rule coding_guide:
     input:
         codebook=config["codebook"],
         config=CONFIG_FILE,
-        code=code("codebook"),
+        code=code_for("coding-guide"),
     output:
         "results/codebook.md",
     log:
@@ -124,7 +124,7 @@ rule table_coherence:
     input:
         coherence="results/data/coherence.json",
         config=CONFIG_FILE,
-        code=code("tables", "latex"),
+        code=code_for("table-coherence"),
     output:
         "results/tables/coherence.tex",
     log:
@@ -144,7 +144,7 @@ rule table_coverage:
     input:
         linking="results/data/linking.json",
         config=CONFIG_FILE,
-        code=code("tables", "latex"),
+        code=code_for("table-coverage"),
     output:
         "results/tables/coverage.tex",
     log:

@@ -6,7 +6,7 @@ rule dyad_scope:
         events="data/processed/analysis_events.parquet",
         config=CONFIG_FILE,
         codebook=config["codebook"],
-        code=code("scale", "dyads"),
+        code=code_for("scope"),
     output:
         "results/data/dyad_scope.json",
     log:
@@ -28,7 +28,7 @@ rule tie_index:
         linking="results/data/linking.json",
         config=CONFIG_FILE,
         codebook=config["codebook"],
-        code=code("scale", "dyads", "panel", "index", "covariates"),
+        code=code_for("index"),
     output:
         index="data/processed/tie_index.parquet",
         coherence="results/data/coherence.json",
@@ -51,7 +51,7 @@ rule sensitivity:
         linking="results/data/linking.json",
         config=CONFIG_FILE,
         codebook=config["codebook"],
-        code=code("scale", "dyads", "sensitivity", "index", "panel"),
+        code=code_for("sensitivity"),
     output:
         intervals="results/data/sensitivity_dyad_year.csv",
         ranks="results/data/sensitivity_ranks.csv",
@@ -72,7 +72,7 @@ rule network:
     input:
         index="data/processed/tie_index.parquet",
         config=CONFIG_FILE,
-        code=code("network"),
+        code=code_for("network"),
     output:
         network="results/data/network.csv",
         centrality="results/data/centrality.csv",
@@ -92,7 +92,7 @@ rule network:
 rule export_panel:
     input:
         index="data/processed/tie_index.parquet",
-        code=code("export"),
+        code=code_for("export"),
     output:
         csv="results/data/tie_index.csv",
         dta="results/data/tie_index.dta",

@@ -12,7 +12,7 @@ rule model_panel:
     input:
         index="data/processed/tie_index.parquet",
         files=list(COVARIATE_FILES.values()),
-        code=code("covariates"),
+        code=code_for("covariates"),
     output:
         panel="data/processed/model_panel.parquet",
         report="results/data/covariates.json",
@@ -34,7 +34,7 @@ rule models:
     input:
         panel="data/processed/model_panel.parquet",
         config=CONFIG_FILE,
-        code=code("models", "inference"),
+        code=code_for("models"),
     output:
         "results/models/models.json",
     log:
@@ -54,7 +54,7 @@ rule models_areas:
     input:
         panel="data/processed/model_panel.parquet",
         config=CONFIG_FILE,
-        code=code("models", "inference"),
+        code=code_for("models-areas"),
     output:
         "results/models/areas.json",
     log:
@@ -74,7 +74,7 @@ rule models_diagnostics:
     input:
         panel="data/processed/model_panel.parquet",
         config=CONFIG_FILE,
-        code=code("models", "inference"),
+        code=code_for("models-diagnostics"),
     output:
         "results/models/diagnostics.json",
     log:
@@ -97,7 +97,7 @@ rule table_models:
             "areas": "results/models/areas.json",
             "missingness": "results/models/diagnostics.json",
         }[wildcards.kind],
-        code=code("model_outputs", "latex"),
+        code=code_for("table-models"),
     output:
         "results/tables/{kind}.tex",
     log:

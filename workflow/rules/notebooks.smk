@@ -8,7 +8,7 @@ rule notebook_data_audit:
         events="data/processed/events.parquet",
         disagreements="results/tables/disagreements.csv",
         codebook=config["codebook"],
-        code=code("notebooks", "tables"),
+        code=code_for("notebook", notebook="notebooks/data_audit.ipynb"),
     output:
         notebook="results/notebooks/data_audit.ipynb",
         html="results/notebooks/data_audit.html",
@@ -33,7 +33,7 @@ rule notebook_dyad_profile:
         index="data/processed/tie_index.parquet",
         intervals="results/data/sensitivity_dyad_year.csv",
         events="data/processed/analysis_events.parquet",
-        code=code("notebooks", "dyads"),
+        code=code_for("notebook", notebook="notebooks/dyad_profile.ipynb"),
     output:
         notebook="results/notebooks/dyad_profile_{dyad}.ipynb",
         html="results/notebooks/dyad_profile_{dyad}.html",

@@ -8,7 +8,7 @@ rule archive:
         notebook="results/notebooks/data_audit.ipynb",
         data="results/data/datapackage.json",
         network="results/data/network.csv",
-        code=code("archive"),
+        code=code_for("archive"),
     output:
         archive="dist/tiesmap-replication.tar.gz",
         sums="dist/SHA256SUMS",

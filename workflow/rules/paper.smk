@@ -16,7 +16,7 @@ rule paper:
             "results/tables/coverage.tex",
         ],
         figures=expand("results/figures/{name}.pdf", name=FIGURE_DATA),
-        code=code("paper"),
+        code=code_for("paper"),
     output:
         "results/paper.pdf",
     log:

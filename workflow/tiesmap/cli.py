@@ -271,7 +271,7 @@ def _external_files(pairs: list[str] | None) -> dict[str, str]:
 def cmd_covariates(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tiesmap.covariates import add_external_covariates
+    from tiesmap.external_covariates import add_external_covariates
 
     panel, report = add_external_covariates(
         pd.read_parquet(args.index), _external_files(args.files)

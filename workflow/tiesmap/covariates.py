@@ -29,7 +29,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tiesmap.config import EXTERNAL_COVARIATES
 from tiesmap.sources.unga import DEFAULT_MEASURE, ideal_point_distance
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
@@ -377,43 +376,3 @@ def add_lag(panel: pd.DataFrame, column: str, k: int = 1) -> pd.DataFrame:
     )
     v = _dyad_values(panel, earlier, ["value"], f"{column} (lagged)")
     return _assign(panel, {f"{column}_lag{k}": v["value"]})
-
-
-# Manifest name of a covariate file -> (reader, verb). Readers return AdapterResults.
-def _external_steps() -> dict[str, tuple[Any, Any]]:
-    from tiesmap.sources import gsdb, unga
-    from tiesmap.sources import peacesciencer as ps
-
-    return {
-        "peacesciencer_cow_contdir": (ps.read_contiguity, add_contiguity),
-        "peacesciencer_cow_capitals": (ps.read_capitals, add_capital_distance),
-        "peacesciencer_ccode_democracy": (ps.read_democracy, add_democracy),
-        "peacesciencer_cow_nmc": (ps.read_nmc, add_cinc),
-        "peacesciencer_atop_alliance": (ps.read_atop, add_alliance),
-        "peacesciencer_cow_mid_ddydisps": (ps.read_mids, add_mid),
-        "unga_ideal_points": (unga.ingest, add_ideal_point_distance),
-        "gsdb_sanctions": (gsdb.ingest, add_sanctions),
-    }
-
-
-def add_external_covariates(
-    panel: pd.DataFrame, files: dict[str, str]
-) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Join every covariate whose file is present (manifest name -> path), in a fixed
-    order; report the columns each added and how many dyad-years they cover."""
-    steps = _external_steps()
-    report: dict[str, Any] = {}
-    for name in EXTERNAL_COVARIATES:
-        if name not in files:
-            report[name] = {"status": "absent"}
-            continue
-        read, verb = steps[name]
-        before = set(panel.columns)
-        panel = verb(panel, read(files[name]).table)
-        added = [c for c in panel.columns if c not in before]
-        report[name] = {
-            "status": "added",
-            "columns": added,
-            "non_missing": {c: int(panel[c].notna().sum()) for c in added},
-        }
-    return panel, report
