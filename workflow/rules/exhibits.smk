@@ -158,3 +158,31 @@ rule table_coverage:
     shell:
         "{params.tiesmap} table-coverage --config {input.config} --linking {input.linking}"
         " --out {output} 2> {log}"
+
+
+rule table_findings:
+    input:
+        events="data/processed/analysis_events.parquet",
+        assignments=config["codings"]["assignments"],
+        series=config["codings"]["series"],
+        changelog=config["codings"]["changelog"],
+        linking="results/data/linking.json",
+        config=CONFIG_FILE,
+        codebook=config["codebook"],
+        code=code_for("table-findings"),
+    output:
+        table="results/tables/findings.tex",
+        macros="results/findings.tex",
+    log:
+        "logs/table_findings.log",
+    benchmark:
+        "logs/benchmarks/table_findings.tsv"
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} table-findings --config {input.config} --events {input.events}"
+        " --assignments {input.assignments} --series {input.series}"
+        " --changelog {input.changelog} --linking {input.linking}"
+        " --out {output.table} --macros {output.macros} 2> {log}"

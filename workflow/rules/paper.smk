@@ -1,9 +1,37 @@
 # The paper: LaTeX that only \input's generated files from results/.
 
 
+# The availability statement: inputs with checksums (present third-party files
+# are inputs, so fetching one updates the table), software versions, commit.
+rule replication:
+    input:
+        manifest=MANIFEST_FILE,
+        lock="requirements.lock",
+        files=PROVIDED_FILES
+        + [e.path for e in MANIFEST if not e.provided and Path(e.path).exists()],
+        code=code_for("replication"),
+    output:
+        macros="results/replication.tex",
+        table="results/tables/inputs.tex",
+    log:
+        "logs/replication.log",
+    benchmark:
+        "logs/benchmarks/replication.tsv"
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} replication --manifest {input.manifest} --out {output.macros}"
+        " --table {output.table} 2> {log}"
+
+
 rule paper:
     input:
         tex="paper/main.tex",
+        sections=sorted(str(p) for p in Path("paper/sections").glob("*.tex")),
+        replication="results/replication.tex",
+        inputs_table="results/tables/inputs.tex",
         bib="paper/references.bib",
         numbers="results/numbers.tex",
         tables=[

@@ -482,6 +482,28 @@ def cmd_coding_guide(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_replication(args: argparse.Namespace) -> int:
+    import platform
+
+    from tiesmap.manifest import load_manifest
+    from tiesmap.numbers import render_macros
+    from tiesmap.replication import (
+        commit_of,
+        inputs_table,
+        replication_macros,
+        software_versions,
+    )
+
+    entries = load_manifest(args.manifest)
+    present = {e.name for e in entries if not e.provided and Path(e.path).exists()}
+    macros = replication_macros(
+        platform.python_version(), software_versions(), commit_of(Path.cwd()), entries
+    )
+    write_text(args.out, render_macros(macros))
+    write_text(args.table, inputs_table(entries, present))
+    return 0
+
+
 def cmd_notebook(args: argparse.Namespace) -> int:
     from tiesmap.notebooks import run_notebook, to_html
 
@@ -645,6 +667,35 @@ def cmd_table_coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_table_findings(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tiesmap.findings import (
+        data_macros,
+        event_labels,
+        findings_macros,
+        findings_table,
+        sources_sentence,
+    )
+    from tiesmap.numbers import render_macros
+
+    config, codebook = _setup(args)
+    read = {"dtype": str, "keep_default_na": False}
+    events = pd.read_parquet(args.events)
+    series = pd.read_csv(args.series, **read)
+    focal = tuple(config["focal_states"])
+    first, last = config["period"]["start"], config["period"]["end"]
+    labels = event_labels(pd.read_csv(args.assignments, **read), series)
+    write_text(args.out, findings_table(events, labels, codebook, focal, first, last))
+    linking = json.loads(Path(args.linking).read_text(encoding="utf-8"))
+    war_start = min(int(str(w["start"])[:4]) for w in config["wars"]) if config["wars"] else last
+    macros = findings_macros(events, codebook, focal, first, last, war_start)
+    macros |= data_macros(pd.read_csv(args.changelog, **read), series)
+    macros["SourcesSentence"] = sources_sentence(list(linking["records_in"]), linking)
+    write_text(args.macros, render_macros(macros))
+    return 0
+
+
 def cmd_archive(args: argparse.Namespace) -> int:
     from tiesmap.archive import write_archive
 
@@ -696,6 +747,14 @@ def build_parser() -> argparse.ArgumentParser:
         "count dyad-events inside and outside the panel's dyads",
         events="events",
         out="scope report JSON",
+    )
+    verb(
+        "replication",
+        cmd_replication,
+        "inputs with checksums, software versions and commit for the paper",
+        manifest="data manifest YAML",
+        out="macros .tex",
+        table="inputs table .tex",
     )
     verb(
         "index",
@@ -866,6 +925,18 @@ def build_parser() -> argparse.ArgumentParser:
         "data coverage by source and area",
         linking="linking JSON",
         out="tex",
+    )
+    p = verb(
+        "table-findings",
+        cmd_table_findings,
+        "events by area and constellation of focal states, with named events",
+        events="analysis events parquet",
+        assignments="event register CSV",
+        series="recurring-series table CSV",
+        changelog="coder-file corrections CSV",
+        linking="linking report JSON",
+        out="table .tex",
+        macros="macros .tex",
     )
     p = verb(
         "archive", cmd_archive, "pack the replication package", out="tar.gz", sums="SHA256SUMS"

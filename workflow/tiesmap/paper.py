@@ -75,9 +75,8 @@ def build_pdf(tex: str | Path, outdir: str | Path, out: str | Path) -> None:
         problems = [
             Problem(str(log_path), None, None, None, f"latexmk failed (exit {run.returncode})")
         ]
-    numbers = _numbers_file(tex)
-    if numbers is not None:
-        sources = [p.read_text(encoding="utf-8") for p in sorted(tex.parent.rglob("*.tex"))]
+    sources = [p.read_text(encoding="utf-8") for p in sorted(tex.parent.rglob("*.tex"))]
+    for numbers in _macro_files(tex):
         for name in unused_macros(numbers.read_text(encoding="utf-8"), sources):
             problems.append(
                 Problem(
@@ -94,7 +93,17 @@ def build_pdf(tex: str | Path, outdir: str | Path, out: str | Path) -> None:
     shutil.copyfile(outdir / f"{tex.stem}.pdf", out)
 
 
-def _numbers_file(tex: Path) -> Path | None:
-    """The numbers file the paper inputs (\\input{.../numbers.tex}), if any."""
-    match = re.search(r"\\input\{([^}]*numbers\.tex)\}", tex.read_text(encoding="utf-8"))
-    return (tex.parent / match.group(1)).resolve() if match else None
+def _macro_files(tex: Path) -> list[Path]:
+    """Generated macro files the paper inputs (numbers.tex and the like): every
+    \\input{...} of the paper's sources that resolves to a file of \\newcommand lines."""
+    found = []
+    for source in sorted(tex.parent.rglob("*.tex")):
+        for name in re.findall(r"\\input\{([^}]*\.tex)\}", source.read_text(encoding="utf-8")):
+            path = (tex.parent / name).resolve()
+            if (
+                path.is_file()
+                and path not in found
+                and _DEFINED.search(path.read_text(encoding="utf-8"))
+            ):
+                found.append(path)
+    return found
