@@ -107,3 +107,32 @@ def test_sources_sentence_reads_as_prose_with_and_without_sources():
     both = sources_sentence(["hand", "sipri", "mme"], {"linked_clusters": 4})
     assert "Multinational Military Exercises dataset and arms transfers from the SIPRI" in both
     assert "4 events combine records" in both
+
+
+def test_arms_flows_are_directed_and_split_by_decade():
+    from tiesmap.findings import arms_flows, arms_macros, arms_table, decades
+
+    assert decades(2005, 2025) == [(2005, 2009), (2010, 2019), (2020, 2025)]
+    events = pd.DataFrame(
+        {
+            "event_id": ["A", "B", "C", "D"],
+            "date_start": ["2008", "2015-03", "2023-01", "2016"],
+            "participants": ["RUS;CHN", "RUS;CHN", "IRN;RUS", "RUS;KAZ"],
+            "activity": ["arms_sale", "arms_sale", "weapons_delivery", "arms_sale"],
+            "tiv": [100.0, 50.0, float("nan"), 7.0],
+        }
+    )
+    flows = arms_flows(events, FOCAL, 2005, 2025).set_index(["supplier", "recipient", "decade"])
+    assert flows.loc[("RUS", "CHN", "2005--2009"), "tiv"] == 100.0
+    assert flows.loc[("IRN", "RUS", "2020--2025"), "transfers"] == 1
+    assert ("RUS", "KAZ", "2010--2019") not in flows.index  # partner outside the focal states
+    table = arms_table(events, FOCAL, 2005, 2025)
+    assert r"Russia & China & 1 (100) & 1 (50) & 0 \\" in table
+    assert "SIPRI trend-indicator values" in table
+    assert arms_macros(events, FOCAL, 2005, 2025) == {
+        "ArmsTopPair": "Russia to China",
+        "ArmsTopShare": "100",
+        "NArmsTransfers": "3",
+    }
+    counted = arms_table(events.assign(tiv=float("nan")), FOCAL, 2005, 2025)
+    assert "number of coded transfers" in counted and r"Iran & Russia & 0 & 0 & 1 \\" in counted

@@ -172,6 +172,7 @@ rule table_findings:
         code=code_for("table-findings"),
     output:
         table="results/tables/findings.tex",
+        arms="results/tables/arms.tex",
         macros="results/findings.tex",
     log:
         "logs/table_findings.log",
@@ -185,4 +186,4 @@ rule table_findings:
         "{params.tiesmap} table-findings --config {input.config} --events {input.events}"
         " --assignments {input.assignments} --series {input.series}"
         " --changelog {input.changelog} --linking {input.linking}"
-        " --out {output.table} --macros {output.macros} 2> {log}"
+        " --out {output.table} --arms {output.arms} --macros {output.macros} 2> {log}"

@@ -6,6 +6,7 @@
 rule replication:
     input:
         manifest=MANIFEST_FILE,
+        config=CONFIG_FILE,
         lock="requirements.lock",
         files=PROVIDED_FILES
         + [e.path for e in MANIFEST if not e.provided and Path(e.path).exists()],
@@ -22,7 +23,8 @@ rule replication:
     params:
         tiesmap=TIESMAP,
     shell:
-        "{params.tiesmap} replication --manifest {input.manifest} --out {output.macros}"
+        "{params.tiesmap} replication --config {input.config} --manifest {input.manifest}"
+        " --out {output.macros}"
         " --table {output.table} 2> {log}"
 
 

@@ -485,6 +485,8 @@ def cmd_coding_guide(args: argparse.Namespace) -> int:
 def cmd_replication(args: argparse.Namespace) -> int:
     import platform
 
+    from tiesmap.config import load_config
+    from tiesmap.latex import escape
     from tiesmap.manifest import load_manifest
     from tiesmap.numbers import render_macros
     from tiesmap.replication import (
@@ -494,11 +496,17 @@ def cmd_replication(args: argparse.Namespace) -> int:
         software_versions,
     )
 
+    paper = load_config(args.config)["paper"]
     entries = load_manifest(args.manifest)
     present = {e.name for e in entries if not e.provided and Path(e.path).exists()}
     macros = replication_macros(
         platform.python_version(), software_versions(), commit_of(Path.cwd()), entries
     )
+    macros |= {
+        "PaperTitle": escape(paper["title"]),
+        "PaperAuthor": escape(paper["author"]),
+        "PaperAffiliation": escape(paper["affiliation"]),
+    }
     write_text(args.out, render_macros(macros))
     write_text(args.table, inputs_table(entries, present))
     return 0
@@ -671,6 +679,8 @@ def cmd_table_findings(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from tiesmap.findings import (
+        arms_macros,
+        arms_table,
         data_macros,
         event_labels,
         findings_macros,
@@ -687,10 +697,12 @@ def cmd_table_findings(args: argparse.Namespace) -> int:
     first, last = config["period"]["start"], config["period"]["end"]
     labels = event_labels(pd.read_csv(args.assignments, **read), series)
     write_text(args.out, findings_table(events, labels, codebook, focal, first, last))
+    write_text(args.arms, arms_table(events, focal, first, last))
     linking = json.loads(Path(args.linking).read_text(encoding="utf-8"))
     war_start = min(int(str(w["start"])[:4]) for w in config["wars"]) if config["wars"] else last
     macros = findings_macros(events, codebook, focal, first, last, war_start)
     macros |= data_macros(pd.read_csv(args.changelog, **read), series)
+    macros |= arms_macros(events, focal, first, last)
     macros["SourcesSentence"] = sources_sentence(list(linking["records_in"]), linking)
     write_text(args.macros, render_macros(macros))
     return 0
@@ -936,6 +948,7 @@ def build_parser() -> argparse.ArgumentParser:
         changelog="coder-file corrections CSV",
         linking="linking report JSON",
         out="table .tex",
+        arms="arms-transfer table .tex",
         macros="macros .tex",
     )
     p = verb(

@@ -207,3 +207,102 @@ def sources_sentence(used: list[str], linking: dict) -> str:
         f"Besides the hand-coded events, this version of the analysis uses {listed}; "
         f"{linking['linked_clusters']} events combine records of several sources."
     )
+
+
+ARMS_ACTIVITIES = ("arms_sale", "weapons_delivery")
+
+
+def decades(first: int, last: int) -> list[tuple[int, int]]:
+    """Calendar decades cut to the study period, e.g. 2005-2009, 2010-2019, 2020-2025."""
+    out, start = [], first
+    while start <= last:
+        end = min(last, (start // 10) * 10 + 9)
+        out.append((start, end))
+        start = end + 1
+    return out
+
+
+def arms_flows(events: pd.DataFrame, focal: tuple[str, ...], first: int, last: int) -> pd.DataFrame:
+    """Transfers between focal states by supplier, recipient and decade: the number of
+    coded transfers and, where SIPRI records them, the sum of trend-indicator values.
+    The supplier is the first participant of a directed activity."""
+    arms = events[events["activity"].isin(ARMS_ACTIVITIES)]
+    parts = arms["participants"].str.split(";")
+    arms = arms.assign(
+        supplier=parts.str[0],
+        recipient=parts.str[1],
+        year=arms["date_start"].str[:4].astype(int),
+        tiv=arms["tiv"] if "tiv" in arms else float("nan"),
+    )
+    arms = arms[arms["supplier"].isin(focal) & arms["recipient"].isin(focal)]
+    rows = []
+    for (supplier, recipient), group in arms.groupby(["supplier", "recipient"], sort=True):
+        for lo, hi in decades(first, last):
+            window = group[group["year"].between(lo, hi)]
+            rows.append(
+                {
+                    "supplier": supplier,
+                    "recipient": recipient,
+                    "decade": f"{lo}--{hi}",
+                    "transfers": len(window),
+                    "tiv": float(window["tiv"].sum()) if window["tiv"].notna().any() else None,
+                }
+            )
+    return pd.DataFrame(rows, columns=["supplier", "recipient", "decade", "transfers", "tiv"])
+
+
+def arms_table(events: pd.DataFrame, focal: tuple[str, ...], first: int, last: int) -> str:
+    """Supplier -> recipient rows, one column per decade: transfers, with SIPRI's
+    trend-indicator values in brackets where the register is part of the analysis."""
+    flows = arms_flows(events, focal, first, last)
+    spans = [f"{lo}--{hi}" for lo, hi in decades(first, last)]
+    has_tiv = flows["tiv"].notna().any()
+    what = (
+        "number of transfers (SIPRI trend-indicator values in millions in brackets)"
+        if has_tiv
+        else "number of coded transfers"
+    )
+    lines = [
+        r"\begin{table}[htbp]",
+        r"\centering\footnotesize",
+        rf"\caption{{Arms transfers among the focal states by supplier, recipient and period: {what}.}}\label{{tab:arms}}",
+        r"\begin{tabular}{@{}ll" + "r" * len(spans) + "@{}}",
+        r"\toprule",
+        "Supplier & Recipient & " + " & ".join(spans) + r" \\",
+        r"\midrule",
+    ]
+    if flows.empty:
+        lines.append(rf"\multicolumn{{{2 + len(spans)}}}{{@{{}}l}}{{No coded transfers.}} \\")
+    for (supplier, recipient), group in flows.groupby(["supplier", "recipient"], sort=True):
+        cells = []
+        for span in spans:
+            row = group[group["decade"] == span].iloc[0]
+            cell = str(int(row["transfers"]))
+            if has_tiv and row["tiv"] is not None and row["tiv"] == row["tiv"]:
+                cell += f" ({row['tiv']:,.0f})".replace(",", "{,}")
+            cells.append(cell)
+        lines.append(
+            f"{STATE_NAMES.get(supplier, supplier)} & {STATE_NAMES.get(recipient, recipient)} & "
+            + " & ".join(cells)
+            + r" \\"
+        )
+    lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}", ""]
+    return "\n".join(lines)
+
+
+def arms_macros(
+    events: pd.DataFrame, focal: tuple[str, ...], first: int, last: int
+) -> dict[str, str]:
+    """The arms paragraph's numbers: the leading supplier-recipient pair and its share."""
+    flows = arms_flows(events, focal, first, last)
+    has_tiv = bool(flows["tiv"].notna().any())
+    by_pair = flows.groupby(["supplier", "recipient"])["tiv" if has_tiv else "transfers"].sum()
+    if by_pair.empty or by_pair.sum() == 0:
+        return {"ArmsTopPair": "none", "ArmsTopShare": "0", "NArmsTransfers": "0"}
+    top = by_pair.sort_values(ascending=False, kind="stable").index[0]
+    name = f"{STATE_NAMES.get(top[0], top[0])} to {STATE_NAMES.get(top[1], top[1])}"
+    return {
+        "ArmsTopPair": name,
+        "ArmsTopShare": str(round(100 * by_pair.loc[top] / by_pair.sum())),
+        "NArmsTransfers": str(int(flows["transfers"].sum())),
+    }

@@ -17,6 +17,15 @@ STATUS_TEXT = {
 }
 
 
+def participants_label(participants: str, keep: int = 3) -> str:
+    """'China--Russia' for a few states; a long list of a forum's members is cut to
+    its first states and a count, so the table keeps to the page."""
+    names = [to_name(c) for c in participants.split(";")]
+    if len(names) <= keep + 1:
+        return "--".join(names)
+    return "--".join(names[:keep]) + f" and {len(names) - keep} others"
+
+
 def operationalization_summary(events: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """Per activity: events, dyads and years covered, and the latest coded example."""
     dyads = expand_to_dyads(events)
@@ -38,8 +47,7 @@ def operationalization_summary(events: pd.DataFrame, codebook: Codebook) -> pd.D
                     "first_year": int(years.min()) if len(years) else None,
                     "last_year": int(years.max()) if len(years) else None,
                     "latest": (
-                        f"{latest['date_start']}: "
-                        + "--".join(to_name(c) for c in latest["participants"].split(";"))
+                        f"{latest['date_start']}: " + participants_label(latest["participants"])
                         if latest is not None
                         else ""
                     ),
