@@ -25,6 +25,7 @@ rule validate_codings:
     input:
         verified="data/processed/raw_verified.txt",
         files=CODER_FILES,
+        records=CODING_RECORDS,
         config=CONFIG_FILE,
         codebook=config["codebook"],
         code=code_for("validate"),

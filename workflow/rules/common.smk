@@ -65,6 +65,12 @@ def coder_file(coder):
 
 
 CODER_FILES = [coder_file(c) for c in config["codings"]["coders"]]
+# The corrections log and the series table, checked with the coder files.
+CODING_RECORDS = [
+    config["codings"][k]
+    for k in ("changelog", "series")
+    if k in config["codings"] and Path(config["codings"][k]).exists()
+]
 
 
 # Raw files in the manifest, and the third-party sources whose files are present.

@@ -69,8 +69,27 @@ def cmd_validate(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     codebook = load_codebook(config["codebook"])
     codings = validate_events(load_codings(args.files, codebook, period_of(config)), "codings")
+    _check_coding_records(config, args.files)
     write_parquet(codings, args.out)
     return 0
+
+
+def _check_coding_records(config: dict, files: list[str]) -> None:
+    """The corrections log must agree with the coder files, and every edition of a
+    recurring series must be coded or explained (when the project keeps them)."""
+    from tiesmap.changelog import check_changelog, check_series, coder_values
+
+    paths = {Path(f).stem: Path(f) for f in files if Path(f).suffix.lower() == ".csv"}
+    problems = []
+    changelog = config["codings"].get("changelog")
+    if changelog and Path(changelog).exists():
+        problems += check_changelog(Path(changelog), paths)
+    series = config["codings"].get("series")
+    if series and Path(series).exists():
+        ids = {e for path in paths.values() for e in coder_values(path)}
+        problems += check_series(Path(series), ids)
+    if problems:
+        raise InputError(problems)
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
