@@ -169,6 +169,7 @@ def _panel_with_ties(config, codebook, events, linking_report=None):
         rule["min_interactions"],
         rule["window_months"],
         rule["follow_up_counts"],
+        rule.get("min_duration_months"),
     )
 
 

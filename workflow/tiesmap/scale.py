@@ -58,7 +58,16 @@ from tiesmap.dyads import MULTILATERAL_WEIGHTS
 from tiesmap.index import normalise, tie_intensity
 from tiesmap.panel import coverage_mask
 
-EVENT_COLUMNS = ("participants", "date_start", "activity", "area", "format", "follow_up", "tiv")
+EVENT_COLUMNS = (
+    "participants",
+    "date_start",
+    "date_end",
+    "activity",
+    "area",
+    "format",
+    "follow_up",
+    "tiv",
+)
 CATEGORICAL_COLUMNS = ("activity", "area", "format")
 WINDOW_DECIMALS = 9
 COUNT_FIELDS = ("w2", "wm", "wi", "m2", "mm", "mi", "f2", "fm")
@@ -671,6 +680,89 @@ def scope_from_counts(counts: DyadCounts, dyads: Sequence[str], rule: str) -> di
     }
 
 
+# --------------------------------------------------------------------------- duration
+
+
+@dataclass(frozen=True)
+class SpanCounts:
+    """Dyad-event counts by the first and the last month an event is active.
+
+    An event with `date_end` is active from the first month of `date_start` to the
+    last month of `date_end`; one without is active in its reference month only
+    (the open-end rule: an activity counts where it is confirmed, nowhere else).
+    An event is active in a window (a, b] of bins when it starts by b and has not
+    ended by a, so the events active in a window are a difference of two
+    cumulative sums: `first` up to b minus `last` up to a. `long_first` and
+    `long_last` count only the events lasting at least `min_duration_months`.
+    """
+
+    first: DyadCounts
+    last: DyadCounts
+    long_first: DyadCounts
+    long_last: DyadCounts
+    min_duration_months: int
+
+
+def event_spans(table: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+    """First and last active month of each event, as months since year 0 (0-based)."""
+    year, month = _date_parts(table["date_start"])
+    reference = year.astype(np.int64) * 12 + month - 1
+    if "date_end" not in table.column_names:
+        return reference, reference.copy()
+    start = pd.Series(table["date_start"].to_pylist(), dtype=object).fillna("").astype(str)
+    end = pd.Series(table["date_end"].to_pylist(), dtype=object).fillna("").astype(str)
+    has_end = (end.str.len() >= 4).to_numpy()
+    if not has_end.any():
+        return reference, reference.copy()
+    s_year = pd.to_numeric(start.str[:4], errors="coerce").fillna(0).to_numpy(np.int64)
+    s_month = np.where(
+        start.str.len() >= 7, pd.to_numeric(start.str[5:7], errors="coerce").fillna(1), 1
+    ).astype(np.int64)
+    e_year = pd.to_numeric(end.str[:4], errors="coerce").fillna(0).to_numpy(np.int64)
+    e_month = np.where(
+        end.str.len() >= 7, pd.to_numeric(end.str[5:7], errors="coerce").fillna(12), 12
+    ).astype(np.int64)
+    first = np.where(has_end, s_year * 12 + s_month - 1, reference)
+    last = np.where(has_end, e_year * 12 + e_month - 1, reference)
+    return first, np.maximum(first, last)
+
+
+def _month_text(months: np.ndarray) -> pa.Array:
+    years, month = np.divmod(months, 12)
+    return pa.array([f"{y:04d}-{m + 1:02d}" for y, m in zip(years.tolist(), month.tolist())])
+
+
+def count_spans(
+    events: EventsLike,
+    directed: Iterable[str],
+    first_year: int,
+    last_year: int,
+    months_per_bin: int,
+    min_duration_months: int,
+) -> SpanCounts:
+    """Count dyad-events by the bin of their first and of their last active month,
+    for all events and for those lasting at least `min_duration_months` months."""
+    table = _as_table(events)
+    first, last = event_spans(table)
+    long = (last - first + 1) >= min_duration_months
+
+    def at(months: np.ndarray, rows: np.ndarray | None = None) -> DyadCounts:
+        chosen = table if rows is None else table.filter(pa.array(rows))
+        values = months if rows is None else months[rows]
+        dated = chosen.set_column(
+            chosen.column_names.index("date_start"), "date_start", _month_text(values)
+        )
+        return count_dyads(dated, directed, first_year, last_year, months_per_bin)
+
+    return SpanCounts(
+        first=at(first),
+        last=at(last),
+        long_first=at(first, long),
+        long_last=at(last, long),
+        min_duration_months=min_duration_months,
+    )
+
+
 # --------------------------------------------------------------------------- tie rule
 
 
@@ -681,10 +773,17 @@ def add_sustained_ties_fast(
     min_interactions: int,
     window_months: int,
     follow_up_counts: bool,
+    spans: SpanCounts | None = None,
 ) -> pd.DataFrame:
     """What `add_sustained_ties(panel, expand_to_dyads(events, rule, ...), ...)` adds
     (`window_<area>`, `tie_<area>`), from counts: a cumulative sum over bins per
-    dyad and two look-ups per panel row."""
+    dyad and two look-ups per panel row.
+
+    With `spans` (counted in the same bins and years as `counts`) the rule also
+    sees duration: `window_<area>` counts the events *active* in the window (a
+    delivery that began before the window and continues into it counts), and an
+    activity lasting at least `spans.min_duration_months` months that is active
+    in the window forms a tie on its own (`lasting_<area>` = 1)."""
     if window_months % counts.months_per_bin:
         raise ValueError(
             f"a {window_months}-month window needs counts in bins of "
@@ -708,9 +807,28 @@ def add_sustained_ties_fast(
         np.cumsum(values, axis=1, out=out[:-1, 1:])
         return out
 
-    weight = cumulative(counts.weight(rule))
-    window_all = np.round(weight[d, end] - weight[d, begin], WINDOW_DECIMALS)
-    del weight
+    if spans is None:
+        weight = cumulative(counts.weight(rule))
+        window_all = np.round(weight[d, end] - weight[d, begin], WINDOW_DECIMALS)
+        lasting_all = np.zeros(window_all.shape, dtype=bool)
+        del weight
+    else:
+        for part in (spans.first, spans.last, spans.long_first, spans.long_last):
+            if (part.first_year, part.months_per_bin) != (counts.first_year, counts.months_per_bin):
+                raise ValueError("spans must be counted in the bins and years of counts")
+
+        def lookup(part: DyadCounts, at: np.ndarray) -> np.ndarray:
+            index = part.dyad_index(uniques)
+            rows = np.where(index >= 0, index, part.n_dyads)[codes]
+            return cumulative(part.weight(rule))[rows, at]
+
+        window_all = np.round(
+            lookup(spans.first, end) - lookup(spans.last, begin), WINDOW_DECIMALS
+        )
+        lasting_all = (
+            np.round(lookup(spans.long_first, end) - lookup(spans.long_last, begin), WINDOW_DECIMALS)
+            > 0
+        )
     follow = cumulative(counts.followed(rule))
     followed_all = (follow[d, end] - follow[d, begin]) > 0.5
     panel = panel.copy()
@@ -718,7 +836,10 @@ def add_sustained_ties_fast(
         missing = panel[f"uncollected_{area}"].to_numpy(dtype=bool)
         window = window_all[:, i]
         tie = (window >= min_interactions) | (followed_all[:, i] if follow_up_counts else False)
+        tie |= lasting_all[:, i]
         panel[f"window_{area}"] = np.where(missing, np.nan, window)
+        if spans is not None:
+            panel[f"lasting_{area}"] = np.where(missing, np.nan, lasting_all[:, i].astype(float))
         panel[f"tie_{area}"] = np.where(missing, np.nan, tie.astype(float))
     return panel
 
@@ -811,15 +932,39 @@ def panel_with_ties_fast(
     min_interactions: int,
     window_months: int,
     follow_up_counts: bool,
+    min_duration_months: int | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(panel, panel with ties) as `tiesmap.cli._panel_with_ties` returns them, from
-    events instead of dyad-events: the entry point for large inputs."""
-    counts = count_dyads(events, directed, months_per_bin=months_per_bin_for([window_months]))
+    events instead of dyad-events: the entry point for large inputs.
+
+    With `min_duration_months` (m) the tie rule sees duration (see
+    `add_sustained_ties_fast`); without it, it is the event-count rule alone."""
+    table = _as_table(events)
+    bins = months_per_bin_for([window_months])
+    counts = count_dyads(table, directed, months_per_bin=bins)
     panel = panel_from_counts(counts, dyads, start, end, codebook, coverage, rule)
+    spans = (
+        None
+        if min_duration_months is None
+        else spans_for(table, counts, directed, min_duration_months)
+    )
     ties = add_sustained_ties_fast(
-        panel, counts, rule, min_interactions, window_months, follow_up_counts
+        panel, counts, rule, min_interactions, window_months, follow_up_counts, spans
     )
     return panel, ties
+
+
+def spans_for(
+    events: EventsLike, counts: DyadCounts, directed: Iterable[str], min_duration_months: int
+) -> SpanCounts:
+    """Span counts in the bins of `counts`, over its years extended to the last
+    month any event is active (so an activity running past the data stays active)."""
+    table = _as_table(events)
+    _, last = event_spans(table)
+    last_year = max(counts.last_year, int(last.max()) // 12) if last.size else counts.last_year
+    return count_spans(
+        table, directed, counts.first_year, last_year, counts.months_per_bin, min_duration_months
+    )
 
 
 # --------------------------------------------------------------------------- Monte Carlo
