@@ -35,6 +35,7 @@ FIGURE_DATA = {
     "index_arms": "data/processed/tie_index.parquet",
     "rank_intervals": "results/data/sensitivity_ranks.csv",
     "model_coefficients": "results/models/models.json",
+    "bloc_measure": "results/data/bloc_measure.csv",
 }
 
 

@@ -256,6 +256,42 @@ def cmd_network(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write_table(frame, path: str | Path) -> None:
+    _ensure_parent(path)
+    frame.round(10).to_csv(path, index=False, lineterminator="\n")
+
+
+def cmd_bloc(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tiesmap.hyperedges import (
+        bloc_measure,
+        bloc_structure,
+        dyad_bloc_share,
+        incidence,
+        triad_year,
+        without_bloc_events,
+    )
+
+    config, codebook = _setup(args)
+    events = pd.read_parquet(args.events)
+    focal = list(config["focal_states"])
+    panel = pd.read_parquet(args.index)
+    _, dyadic = _panel_with_ties(config, codebook, without_bloc_events(events, focal), args.linking)
+    period = config["period"]
+    triads = triad_year(
+        events, focal, panel, period["start"], period["end"], config["tie_rule"], dyadic
+    )
+    _write_table(incidence(events, focal), args.incidence)
+    _write_table(bloc_structure(events, focal), args.out)
+    _write_table(triads, args.triads)
+    _write_table(dyad_bloc_share(events, focal), args.shares)
+    _write_table(
+        bloc_measure(events, focal, triads, config["tie_rule"]["window_months"]), args.measure
+    )
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     import pandas as pd
 
@@ -723,6 +759,19 @@ def build_parser() -> argparse.ArgumentParser:
         index="tie index",
         out="network CSV",
         centrality="centrality CSV",
+    )
+    verb(
+        "bloc",
+        cmd_bloc,
+        "events as hyperedges: bloc structure, triads, bloc shares and the bloc measure",
+        events="events",
+        index="tie index",
+        linking="linking report JSON",
+        incidence="event x state incidence CSV",
+        out="bloc structure CSV",
+        triads="triad-year CSV",
+        shares="dyad bloc-share CSV",
+        measure="bloc measure CSV",
     )
     verb(
         "export",

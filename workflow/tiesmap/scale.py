@@ -797,6 +797,7 @@ def add_sustained_ties_fast(
         raise ValueError("some windows start before the counts do; count from an earlier year")
     if counts.events_after and np.any(end > n_bins):
         raise ValueError("some windows end after the counts do; count to a later year")
+    raw_end, raw_begin = end, begin
     end, begin = np.clip(end, 0, n_bins), np.clip(begin, 0, n_bins)
     codes, uniques = pd.factorize(panel["dyad"])
     index = counts.dyad_index(uniques)
@@ -820,13 +821,17 @@ def add_sustained_ties_fast(
         def lookup(part: DyadCounts, at: np.ndarray) -> np.ndarray:
             index = part.dyad_index(uniques)
             rows = np.where(index >= 0, index, part.n_dyads)[codes]
-            return cumulative(part.weight(rule))[rows, at]
+            bins = np.clip(at, 0, part.n_years * part.bins_per_year)
+            return cumulative(part.weight(rule))[rows, bins]
 
         window_all = np.round(
-            lookup(spans.first, end) - lookup(spans.last, begin), WINDOW_DECIMALS
+            lookup(spans.first, raw_end) - lookup(spans.last, raw_begin), WINDOW_DECIMALS
         )
         lasting_all = (
-            np.round(lookup(spans.long_first, end) - lookup(spans.long_last, begin), WINDOW_DECIMALS)
+            np.round(
+                lookup(spans.long_first, raw_end) - lookup(spans.long_last, raw_begin),
+                WINDOW_DECIMALS,
+            )
             > 0
         )
     follow = cumulative(counts.followed(rule))
