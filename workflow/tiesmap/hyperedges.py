@@ -204,8 +204,7 @@ def triad_year(
     )
     rows = []
     for triad in triads_of(focal_states):
-        members = set(triad)
-        involved = ev["participants"].str.split(";").map(lambda ps: members <= set(ps))
+        involved = ev["participants"].str.split(";").map(set(triad).issubset)
         inv = ev[involved.to_numpy()]
         inv_months = months[involved.to_numpy()]
         pairs = [f"{a}-{b}" for a, b in combinations(triad, 2)]

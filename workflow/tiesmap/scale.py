@@ -729,7 +729,9 @@ def event_spans(table: pa.Table) -> tuple[np.ndarray, np.ndarray]:
 
 def _month_text(months: np.ndarray) -> pa.Array:
     years, month = np.divmod(months, 12)
-    return pa.array([f"{y:04d}-{m + 1:02d}" for y, m in zip(years.tolist(), month.tolist())])
+    return pa.array(
+        [f"{y:04d}-{m + 1:02d}" for y, m in zip(years.tolist(), month.tolist(), strict=True)]
+    )
 
 
 def count_spans(
