@@ -118,6 +118,32 @@ rule bloc:
         " --measure {output.measure} 2> {log}"
 
 
+rule validation:
+    input:
+        cases="config/validation.yaml",
+        index="data/processed/tie_index.parquet",
+        triads="results/data/triads.csv",
+        config=CONFIG_FILE,
+        schema="workflow/schemas/validation.schema.yaml",
+        code=code("validation"),
+    output:
+        cases="results/data/validation.csv",
+        years="results/data/validation_years.csv",
+        table="results/tables/validation.tex",
+    log:
+        "logs/validation.log",
+    benchmark:
+        "logs/benchmarks/validation.tsv"
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} validate-cases --config {input.config} --cases {input.cases}"
+        " --index {input.index} --triads {input.triads} --out {output.cases}"
+        " --years {output.years} --table {output.table} 2> {log}"
+
+
 rule export_panel:
     input:
         index="data/processed/tie_index.parquet",

@@ -292,6 +292,21 @@ def cmd_bloc(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate_cases(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tiesmap.validation import case_summary, check_cases, load_cases, validation_latex
+
+    config, _ = _setup(args)
+    cases = load_cases(args.cases, list(config["focal_states"]))
+    case_years = check_cases(cases, pd.read_parquet(args.index), pd.read_csv(args.triads))
+    summary = case_summary(case_years)
+    _write_table(case_years, args.years)
+    _write_table(summary, args.out)
+    write_text(args.table, validation_latex(summary))
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     import pandas as pd
 
@@ -772,6 +787,17 @@ def build_parser() -> argparse.ArgumentParser:
         triads="triad-year CSV",
         shares="dyad bloc-share CSV",
         measure="bloc measure CSV",
+    )
+    verb(
+        "validate-cases",
+        cmd_validate_cases,
+        "check the measured ties against the known cases",
+        cases="known cases YAML",
+        index="tie index",
+        triads="triad-year CSV",
+        out="validation CSV (one row per case)",
+        years="case-year CSV",
+        table="validation LaTeX table",
     )
     verb(
         "export",
