@@ -530,7 +530,7 @@ def cmd_coding_guide(args: argparse.Namespace) -> int:
     from tiesmap.config import load_config
 
     config = load_config(args.config)
-    write_text(args.out, render_coding_guide(load_codebook(config["codebook"])))
+    write_text(args.out, render_coding_guide(load_codebook(config["codebook"]), config))
     return 0
 
 
