@@ -33,6 +33,7 @@ def _panel() -> pd.DataFrame:
     for year in (2022, 2023, 2024):
         rows.append({"dyad": "IRN-RUS", "year": year, **{f"tie_{a}": 0.0 for a in AREAS}})
         rows[-1]["tie_wartime_support"] = 1.0 if year < 2024 else 0.0
+        rows[-1]["window_wartime_support"] = 1.0
         rows[-1]["tie_regime_security"] = np.nan  # not collected
     return pd.DataFrame(rows)
 
@@ -56,6 +57,7 @@ def test_a_case_hit_in_some_years_and_missed_in_another_is_a_miss_naming_the_yea
     assert years["status"].tolist() == ["hit", "hit", "miss"]
     summary = case_summary(years)
     assert summary.loc[0, "status"] == "miss" and summary.loc[0, "missed_years"] == "2024"
+    assert summary.loc[0, "reasons"] == "too few events for the rule"
 
 
 def test_a_deliberately_wrong_expectation_is_caught():
@@ -63,6 +65,7 @@ def test_a_deliberately_wrong_expectation_is_caught():
     right = _case(id="right", start=2022, end=2023)
     summary = case_summary(check_cases([wrong, right], _panel(), pd.DataFrame()))
     assert summary.set_index("case")["status"].to_dict() == {"wrong": "miss", "right": "hit"}
+    assert summary.set_index("case").loc["wrong", "reasons"] == "coded events formed a tie"
     rates = hit_rates(summary, summary)
     assert (rates["cases_hit"], rates["cases_missed"], rates["cases_hit_rate"]) == (1, 1, 0.5)
     assert "1 of 2 observable cases hit (50\\%)" in validation_latex(summary)

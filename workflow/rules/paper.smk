@@ -8,14 +8,21 @@ rule paper:
         numbers="results/numbers.tex",
         tables=[
             "results/tables/operationalization.tex",
-            "results/tables/models.tex",
-            "results/tables/areas.tex",
-            "results/tables/missingness.tex",
             "results/tables/reliability.tex",
             "results/tables/coherence.tex",
             "results/tables/coverage.tex",
+            "results/tables/validation.tex",
+            "results/tables/before_after.tex",
         ],
-        figures=expand("results/figures/{name}.pdf", name=FIGURE_DATA),
+        sections=[
+            "paper/sections/measurement.tex",
+            "paper/sections/bloc.tex",
+            "paper/sections/descriptive.tex",
+        ],
+        figures=expand(
+            "results/figures/{name}.pdf",
+            name=[f for f in FIGURE_DATA if f not in MODEL_FIGURES],
+        ),
         code=code("paper"),
     output:
         "results/paper.pdf",

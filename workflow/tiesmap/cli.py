@@ -307,6 +307,25 @@ def cmd_validate_cases(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_table_before_after(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tiesmap.tables import before_after, before_after_latex
+
+    config, codebook = _setup(args)
+    split = str(config["wars"][0]["start"])
+    table = before_after(
+        pd.read_parquet(args.events),
+        list(config["focal_states"]),
+        split,
+        config["period"]["start"],
+        config["period"]["end"],
+    )
+    _write_table(table, args.csv)
+    write_text(args.out, before_after_latex(table, codebook, split))
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     import pandas as pd
 
@@ -479,7 +498,7 @@ def cmd_numbers(args: argparse.Namespace) -> int:
 
     from tiesmap.codebook import load_codebook
     from tiesmap.config import load_config
-    from tiesmap.numbers import compute_numbers, render_macros
+    from tiesmap.numbers import compute_numbers, measurement_numbers, render_macros
 
     config = load_config(args.config)
     values = compute_numbers(
@@ -487,8 +506,6 @@ def cmd_numbers(args: argparse.Namespace) -> int:
         events=pd.read_parquet(args.events),
         disagreements=pd.read_csv(args.disagreements, dtype=str, keep_default_na=False),
         index=pd.read_parquet(args.index),
-        model=json.loads(Path(args.model).read_text(encoding="utf-8")),
-        diagnostics=json.loads(Path(args.diagnostics).read_text(encoding="utf-8")),
         scope=json.loads(Path(args.scope).read_text(encoding="utf-8")),
         reliability=pd.read_csv(args.reliability),
         coherence=json.loads(Path(args.coherence).read_text(encoding="utf-8")),
@@ -496,6 +513,16 @@ def cmd_numbers(args: argparse.Namespace) -> int:
         network=pd.read_csv(args.network),
         linking=json.loads(Path(args.linking).read_text(encoding="utf-8")),
         codebook=load_codebook(config["codebook"]),
+        config=config,
+    )
+    values |= measurement_numbers(
+        validation=pd.read_csv(args.validation, keep_default_na=False, na_values=[""]),
+        validation_years=pd.read_csv(args.validation_years, keep_default_na=False, na_values=[""]),
+        structure=pd.read_csv(args.bloc_structure),
+        triads=pd.read_csv(args.triads),
+        shares=pd.read_csv(args.bloc_shares),
+        bloc=pd.read_csv(args.bloc_measure),
+        before_after=pd.read_csv(args.before_after),
         config=config,
     )
     write_text(args.out, render_macros(values))
@@ -800,6 +827,14 @@ def build_parser() -> argparse.ArgumentParser:
         table="validation LaTeX table",
     )
     verb(
+        "table-before-after",
+        cmd_table_before_after,
+        "events per dyad and area before and after the first configured war began",
+        events="events",
+        out="LaTeX table",
+        csv="CSV of the counts",
+    )
+    verb(
         "export",
         cmd_export,
         "CSV, Stata and datapackage.json of the panel",
@@ -854,14 +889,19 @@ def build_parser() -> argparse.ArgumentParser:
         events="events",
         disagreements="disagreements CSV",
         index="tie index",
-        model="models JSON",
-        diagnostics="diagnostics JSON",
         scope="scope JSON",
         reliability="reliability CSV",
         coherence="coherence JSON",
         ranks="rank intervals CSV",
         network="network CSV",
         linking="linking JSON",
+        validation="validation CSV",
+        validation_years="validation case-year CSV",
+        bloc_structure="bloc structure CSV",
+        triads="triad-year CSV",
+        bloc_shares="dyad bloc-share CSV",
+        bloc_measure="bloc measure CSV",
+        before_after="before/after CSV",
         out="numbers.tex",
     )
     verb(

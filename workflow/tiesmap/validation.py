@@ -94,6 +94,11 @@ def check_cases(
                 status = "not observable"
             else:
                 status = "hit" if bool(observed) == case["tie"] else "miss"
+            reason = (
+                _miss_reason(panel, triads, actors, case["area"], year, case["tie"])
+                if status == "miss"
+                else ""
+            )
             rows.append(
                 {
                     "case": case["id"],
@@ -103,10 +108,37 @@ def check_cases(
                     "expected_tie": int(case["tie"]),
                     "observed_tie": observed,
                     "status": status,
+                    "reason": reason,
                     "source": case["source"],
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _miss_reason(
+    panel: pd.DataFrame,
+    triads: pd.DataFrame,
+    actors: list[str],
+    area: str,
+    year: int,
+    expected: bool,
+) -> str:
+    """Why a case-year missed, from the data: no coded event (a gap in the codings),
+    too few events for the rule, or (for an expected absence) the events that formed
+    the tie."""
+    if len(actors) == 2:
+        dyad = "-".join(actors)
+        row = panel[(panel["dyad"] == dyad) & (panel["year"] == year)]
+        column = f"window_{area}"
+        n = float(row[column].iloc[0]) if column in row and len(row) else 0.0
+    else:
+        row = triads[(triads["triad"] == "-".join(actors)) & (triads["year"] == year)]
+        n = float(row["n_events"].iloc[0]) if "n_events" in row and len(row) else 0.0
+    if not expected:
+        return "coded events formed a tie"
+    if n == 0:
+        return "no coded event in the window"
+    return "too few events for the rule"
 
 
 def case_summary(case_years: pd.DataFrame) -> pd.DataFrame:
@@ -128,6 +160,7 @@ def case_summary(case_years: pd.DataFrame) -> pd.DataFrame:
                 "years_hit": int((status == "hit").sum()),
                 "years_missed": len(missed),
                 "missed_years": ";".join(str(y) for y in missed),
+                "reasons": ";".join(sorted(set(group.loc[status == "miss", "reason"]))),
                 "status": "not observable"
                 if not observable.any()
                 else ("miss" if missed else "hit"),
@@ -160,9 +193,9 @@ def validation_latex(summary: pd.DataFrame) -> str:
         r"\centering\scriptsize",
         r"\caption{Known-case validation: expected ties from sourced facts against the measure}",
         r"\label{tab:validation}",
-        r"\begin{tabular}{lllcll}",
+        r"\begin{tabular}{lllcllp{3.2cm}}",
         r"\toprule",
-        r"Case & Actors & Area & Tie expected & Years & Missed years \\",
+        r"Case & Actors & Area & Tie expected & Years & Missed years & Why \\",
         r"\midrule",
     ]
     for r in summary.to_dict("records"):
@@ -171,7 +204,8 @@ def validation_latex(summary: pd.DataFrame) -> str:
             missed = "not observable"
         lines.append(
             rf"{escape(r['case'])} & {escape(r['actors'])} & {escape(r['area'])}"
-            rf" & {'yes' if r['expected_tie'] else 'no'} & {r['years']} & {escape(missed)} \\"
+            rf" & {'yes' if r['expected_tie'] else 'no'} & {r['years']} & {escape(missed)}"
+            rf" & {escape(r['reasons'].replace(';', '; '))} \\"
         )
     lines += [
         r"\bottomrule",
