@@ -92,7 +92,7 @@ rule numbers:
         bloc_measure="results/data/bloc_measure.csv",
         before_after="results/data/before_after.csv",
         config=CONFIG_FILE,
-        code=code("numbers", "latex", "validation"),
+        code=code("numbers", "latex", "validation", "models"),
     output:
         "results/numbers.tex",
     log:

@@ -135,6 +135,26 @@ def measurement_numbers(
     v["NMissedYearsRule"] = str(int(by_reason.get("too few events for the rule", 0)))
     v["NMissedYearsFalseTie"] = str(int(by_reason.get("coded events formed a tie", 0)))
     v["NMissedYears"] = str(len(missed))
+    misses = validation[validation["status"] == "miss"]
+    v["ValidationMissList"] = (
+        "; ".join(
+            f"{escape(r['actors'].replace('-', '--'))} {escape(r['area'].replace('_', ' '))} in "
+            f"{escape(str(r['missed_years']).replace(';', ', '))} "
+            f"({escape(str(r['reasons']).replace(';', '; '))})"
+            for r in misses.to_dict("records")
+        )
+        or "none"
+    )
+    from tiesmap.models import MIN_CLUSTERS
+
+    actors = validation["actors"].str.count("-") + 1
+    v["NValidationTriadCases"] = str(int((actors == 3).sum()))
+    v["NValidationAreas"] = str(validation["area"].nunique())
+    v["NValidationDyads"] = str(validation.loc[actors == 2, "actors"].nunique())
+    start = pd.Timestamp(str(config["wars"][0]["start"]))
+    v["WarStartDate"] = f"{start.day} {start.strftime('%B')} {start.year}"
+
+    v["MinClusters"] = str(MIN_CLUSTERS)
     multi = structure[structure["n_focal"] >= 3]
     v["NBlocEvents"] = str(int(multi["n_events"].sum()))
     v["NBlocEventsFour"] = str(int(multi.loc[multi["n_focal"] == 4, "n_events"].sum()))
