@@ -154,7 +154,7 @@ def case_summary(case_years: pd.DataFrame) -> pd.DataFrame:
                 "case": case,
                 "actors": group["actors"].iloc[0],
                 "area": group["area"].iloc[0],
-                "years": f"{group['year'].min()}-{group['year'].max()}",
+                "years": _span(int(group["year"].min()), int(group["year"].max())),
                 "expected_tie": int(group["expected_tie"].iloc[0]),
                 "n_years": len(group),
                 "years_hit": int((status == "hit").sum()),
@@ -168,6 +168,10 @@ def case_summary(case_years: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _span(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}-{last}"
 
 
 def hit_rates(summary: pd.DataFrame, case_years: pd.DataFrame) -> dict[str, float | int]:
@@ -193,9 +197,9 @@ def validation_latex(summary: pd.DataFrame) -> str:
         r"\centering\scriptsize",
         r"\caption{Known-case validation: expected ties from sourced facts against the measure}",
         r"\label{tab:validation}",
-        r"\begin{tabular}{lllcllp{3.2cm}}",
+        r"\begin{tabular}{llcllp{4.2cm}}",
         r"\toprule",
-        r"Case & Actors & Area & Tie expected & Years & Missed years & Why \\",
+        r"Actors & Area & Tie expected & Years & Missed years & Why \\",
         r"\midrule",
     ]
     for r in summary.to_dict("records"):
@@ -203,7 +207,7 @@ def validation_latex(summary: pd.DataFrame) -> str:
         if r["status"] == "not observable":
             missed = "not observable"
         lines.append(
-            rf"{escape(r['case'])} & {escape(r['actors'])} & {escape(r['area'])}"
+            rf"{escape(r['actors'].replace('-', '--'))} & {escape(r['area'].replace('_', ' '))}"
             rf" & {'yes' if r['expected_tie'] else 'no'} & {r['years']} & {escape(missed)}"
             rf" & {escape(r['reasons'].replace(';', '; '))} \\"
         )
@@ -214,7 +218,7 @@ def validation_latex(summary: pd.DataFrame) -> str:
         rf"{rates['cases_hit'] + rates['cases_missed']} observable cases hit "
         rf"({fmt(100 * rates['cases_hit_rate'], 0)}\%). A case is hit when the measured tie "
         r"equals the expectation in every observable year; a triad case checks the "
-        r"triad-level tie. Sources: config/validation.yaml.}",
+        r"triad-level tie. Cases, facts and sources: config/validation.yaml.}",
         r"\end{table}",
         "",
     ]
