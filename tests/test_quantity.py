@@ -93,3 +93,26 @@ def test_quantities_raise_the_intensity_of_a_tie_not_the_tie_itself(codebook):
     assert ties["quantity_wartime_support"].tolist() == [3.0, 3.0, 0.0, 0.0]
     intensity = tie_intensity(ties)["wartime_support"].tolist()
     assert intensity == [1 + 3.0, 2 + 3.0, 0.0, 0.0]
+
+
+def test_every_area_score_and_the_index_lie_in_the_unit_interval():
+    """The configurable normalisations and aggregations keep scores in [0, 1]."""
+    import numpy as np
+    import pandas as pd
+
+    from tiesmap.codebook import AREAS
+    from tiesmap.index import build_tie_index
+
+    rng = np.random.default_rng(11)
+    panel = pd.DataFrame({"dyad": np.repeat(["A-B", "A-C", "B-C"], 20)})
+    for area in AREAS:
+        panel[f"window_{area}"] = rng.poisson(2.0, len(panel)).astype(float)
+        panel[f"tie_{area}"] = (rng.random(len(panel)) < 0.6).astype(float)
+        panel[f"quantity_{area}"] = np.where(rng.random(len(panel)) < 0.2, 4.0, 0.0)
+    panel.loc[:5, "tie_regime_security"] = np.nan  # not collected
+    for normalisation in ("minmax", "minmax_log1p", "rank"):
+        for aggregation in ("arithmetic", "geometric"):
+            out = build_tie_index(panel, normalisation, aggregation, dict.fromkeys(AREAS, 1.0))
+            scores = out[[f"score_{a}" for a in AREAS] + ["tie_index"]].to_numpy()
+            finite = scores[np.isfinite(scores)]
+            assert finite.min() >= 0.0 and finite.max() <= 1.0

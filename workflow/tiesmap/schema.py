@@ -84,7 +84,10 @@ SOURCE_EVENT_SCHEMA = EVENT_SCHEMA.add_columns(
         "flags": pa.Column(str),
     }
 )
-SOURCE_EVENT_COLUMNS = tuple(SOURCE_EVENT_SCHEMA.columns)
+# The columns every adapter writes (the optional hand-coding quantities are not among them).
+SOURCE_EVENT_COLUMNS = tuple(
+    name for name, column in SOURCE_EVENT_SCHEMA.columns.items() if column.required
+)
 
 
 def validate_source_events(events: pd.DataFrame, source: str) -> pd.DataFrame:
