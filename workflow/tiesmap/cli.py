@@ -206,6 +206,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         months_per_bin_for,
         panel_from_counts,
         scenario_scores_fast,
+        spans_for,
     )
     from tiesmap.sensitivity import Space
 
@@ -228,7 +229,10 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         space.multilateral_weights[0],
     )
     follow_up = config["tie_rule"]["follow_up_counts"]
-    scores, labels = scenario_scores_fast(panel, counts, space, follow_up)
+    duration = config["tie_rule"].get("min_duration_months")
+    events = pd.read_parquet(args.events)
+    spans = None if duration is None else spans_for(events, counts, _directed(codebook), duration)
+    scores, labels = scenario_scores_fast(panel, counts, space, follow_up, spans)
     rows, ranks, _ = monte_carlo_fast(
         scores, labels, panel["dyad"].to_numpy(), space, config["seed"]
     )

@@ -914,14 +914,19 @@ def window_counts_fast(
 
 
 def scenario_scores_fast(
-    panel: pd.DataFrame, counts: DyadCounts, space: Any, follow_up_counts: bool
+    panel: pd.DataFrame,
+    counts: DyadCounts,
+    space: Any,
+    follow_up_counts: bool,
+    spans: SpanCounts | None = None,
 ) -> tuple[np.ndarray, list[tuple]]:
-    """`tiesmap.sensitivity.scenario_scores` from counts (which hold every rule)."""
+    """`tiesmap.sensitivity.scenario_scores` from counts (which hold every rule);
+    with `spans`, every scenario's tie rule also sees duration."""
     scores, labels = [], []
     for rule, w, k in product(
         space.multilateral_weights, space.window_months, space.min_interactions
     ):
-        ties = add_sustained_ties_fast(panel, counts, rule, k, w, follow_up_counts)
+        ties = add_sustained_ties_fast(panel, counts, rule, k, w, follow_up_counts, spans)
         intensity = tie_intensity(ties)
         for norm in space.normalisations:
             scores.append(np.column_stack([normalise(intensity[a], norm) for a in AREAS]))
