@@ -116,3 +116,16 @@ def test_every_area_score_and_the_index_lie_in_the_unit_interval():
             scores = out[[f"score_{a}" for a in AREAS] + ["tie_index"]].to_numpy()
             finite = scores[np.isfinite(scores)]
             assert finite.min() >= 0.0 and finite.max() <= 1.0
+
+
+def test_the_coding_guide_states_every_quantity_unit_and_the_rule(codebook, config):
+    from tiesmap.codebook import QUANTITY_WORDS, render_coding_guide
+    from tiesmap.schema import QUANTITY_UNITS
+
+    assert tuple(QUANTITY_WORDS) == QUANTITY_UNITS
+    guide = render_coding_guide(codebook, config)
+    assert all(f"| `{unit}` |" in guide for unit in QUANTITY_UNITS)
+    assert "Open-end rule" in guide
+    m = config["tie_rule"]["min_duration_months"]
+    assert f"an event lasting at least m = {m} months" in guide
+    assert "Every score lies in [0, 1]" in guide
