@@ -376,11 +376,13 @@ def count_dyads(
     first_year: int | None = None,
     last_year: int | None = None,
     months_per_bin: int = 12,
+    months: np.ndarray | None = None,
 ) -> DyadCounts:
     """Count the dyad-events of `events` (DataFrame, Arrow table or parquet path)
     per dyad x bin x area under all three multilateral rules in one pass.
 
-    Each event is dated by the midpoint of `date_start`, as in `expand_to_dyads`;
+    Each event is dated by the midpoint of `date_start`, as in `expand_to_dyads`
+    (or by `months`: months since year 0, one per event, e.g. its last active month);
     events outside [first_year, last_year] (default: the years present) are
     left out and counted in `events_before` / `events_after`. Activities in
     `directed` pair the first listed participant with each other one.
@@ -394,7 +396,13 @@ def count_dyads(
     if missing:
         raise ValueError(f"events lack columns {sorted(missing)}")
     codes, n = _participant_codes(table["participants"])
-    year, month = _date_parts(table["date_start"])
+    if months is None:
+        year, month = _date_parts(table["date_start"])
+    else:
+        months = np.asarray(months, dtype=np.int64)
+        if months.shape != (len(n),):
+            raise ValueError("months needs one value per event")
+        year, month = (months // 12).astype(np.int32), (months % 12 + 1).astype(np.int32)
     area = _category_codes(table["area"], AREAS)
     if np.any(area < 0):
         raise ValueError(f"unknown area in events (expected one of {', '.join(AREAS)})")
@@ -711,29 +719,25 @@ def event_spans(table: pa.Table) -> tuple[np.ndarray, np.ndarray]:
     reference = year.astype(np.int64) * 12 + month - 1
     if "date_end" not in table.column_names:
         return reference, reference.copy()
-    start = pd.Series(table["date_start"].to_pylist(), dtype=object).fillna("").astype(str)
-    end = pd.Series(table["date_end"].to_pylist(), dtype=object).fillna("").astype(str)
-    has_end = (end.str.len() >= 4).to_numpy()
+    end = pc.fill_null(table["date_end"].cast(pa.large_string()), "")
+    has_end = (pc.utf8_length(end).to_numpy(zero_copy_only=False) >= 4).astype(bool)
     if not has_end.any():
         return reference, reference.copy()
-    s_year = pd.to_numeric(start.str[:4], errors="coerce").fillna(0).to_numpy(np.int64)
-    s_month = np.where(
-        start.str.len() >= 7, pd.to_numeric(start.str[5:7], errors="coerce").fillna(1), 1
-    ).astype(np.int64)
-    e_year = pd.to_numeric(end.str[:4], errors="coerce").fillna(0).to_numpy(np.int64)
-    e_month = np.where(
-        end.str.len() >= 7, pd.to_numeric(end.str[5:7], errors="coerce").fillna(12), 12
-    ).astype(np.int64)
-    first = np.where(has_end, s_year * 12 + s_month - 1, reference)
-    last = np.where(has_end, e_year * 12 + e_month - 1, reference)
+    rows = np.flatnonzero(has_end)
+    first, last = reference.copy(), reference.copy()
+    starts = table["date_start"].take(pa.array(rows)).to_pylist()
+    ends = end.take(pa.array(rows)).to_pylist()
+    first[rows] = [_month_of(text, last=False) for text in starts]
+    last[rows] = [_month_of(text, last=True) for text in ends]
     return first, np.maximum(first, last)
 
 
-def _month_text(months: np.ndarray) -> pa.Array:
-    years, month = np.divmod(months, 12)
-    return pa.array(
-        [f"{y:04d}-{m + 1:02d}" for y, m in zip(years.tolist(), month.tolist(), strict=True)]
-    )
+def _month_of(text: str, last: bool) -> int:
+    """First (or last) month of a partial date 'YYYY[-MM[-DD]]', months since year 0."""
+    year = int(text[:4])
+    if len(text) >= 7:
+        return year * 12 + int(text[5:7]) - 1
+    return year * 12 + (11 if last else 0)
 
 
 def count_spans(
@@ -753,10 +757,7 @@ def count_spans(
     def at(months: np.ndarray, rows: np.ndarray | None = None) -> DyadCounts:
         chosen = table if rows is None else table.filter(pa.array(rows))
         values = months if rows is None else months[rows]
-        dated = chosen.set_column(
-            chosen.column_names.index("date_start"), "date_start", _month_text(values)
-        )
-        return count_dyads(dated, directed, first_year, last_year, months_per_bin)
+        return count_dyads(chosen, directed, first_year, last_year, months_per_bin, values)
 
     return SpanCounts(
         first=at(first),
@@ -988,8 +989,13 @@ def quantity_in_window(
     table = _as_table(events)
     if "quantity" not in table.column_names:
         return None
-    quantity = pd.to_numeric(
-        pd.Series(table["quantity"].to_pylist(), dtype=object).replace("", None), errors="coerce"
+    text = pc.fill_null(table["quantity"].cast(pa.large_string()), "")
+    coded = np.flatnonzero(pc.utf8_length(text).to_numpy(zero_copy_only=False) > 0)
+    if coded.size == 0:
+        return None
+    quantity = np.full(table.num_rows, np.nan)
+    quantity[coded] = pd.to_numeric(
+        pd.Series(text.take(pa.array(coded)).to_pylist()), errors="coerce"
     ).to_numpy(dtype=float)
     rows = np.flatnonzero(np.isfinite(quantity))
     if rows.size == 0:
