@@ -80,3 +80,13 @@ def test_fewer_than_20_clusters_is_descriptive():
     large = fit_model(_panel(8), spec)
     assert (large["n_clusters"], large["design"]) == (28, "inferential")
     assert design_of(19)[0] == "descriptive" and design_of(20)[0] == "inferential"
+
+
+def test_the_regression_table_marks_descriptive_designs():
+    from tiesmap.model_outputs import regression_table
+
+    spec = ModelSpec(name="c", kind="twoway_fe", dependent="score_contacts",
+                     regressors=("sco_comembers",))  # fmt: skip
+    table = regression_table([fit_model(_panel(4), spec)], "Pilot", "tab:pilot")
+    assert r"Design & descriptive \\" in table
+    assert "test nothing" in table
