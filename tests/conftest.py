@@ -48,6 +48,8 @@ def good_row(**overrides: str) -> dict[str, str]:
         "follow_up": "no",
         "coder": "coder_x",
         "notes": "",
+        "quantity": "",
+        "quantity_unit": "",
     }
     row.update(overrides)
     return row

@@ -141,7 +141,8 @@ def test_xlsx_value_right_of_the_header_is_reported(tmp_path):
         read_table(path)
     [p] = err.value.problems
     assert (p.row, p.column, p.value) == (3, None, "stray")
-    assert p.message == "value in column R is beyond the header (its last column is P)"
+    # COLUMNS has 18 columns (A to R) since the optional quantity and quantity_unit.
+    assert p.message == "value in column T is beyond the header (its last column is R)"
 
 
 # ------------------------------------------------------------------------- JME

@@ -118,7 +118,11 @@ def test_every_exhibit_is_included_and_referenced_in_the_paper():
     from tiesmap import exhibits
 
     items = exhibits.load_exhibits(ROOT / "paper/exhibits.yaml")
-    paper = (ROOT / "paper/main.tex").read_text(encoding="utf-8")
+    # The paper is main.tex and the section files it \input's.
+    paper = "\n".join(
+        p.read_text(encoding="utf-8")
+        for p in [ROOT / "paper/main.tex", *sorted((ROOT / "paper/sections").glob("*.tex"))]
+    )
     figures = [e for e in items if e["output"].endswith(".pdf")]
     assert all(f"\\label{{{e['label']}}}" in paper for e in figures)
     problems = [p for p in exhibits.paper_problems(items, paper) if "label" not in p]

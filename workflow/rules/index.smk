@@ -89,6 +89,61 @@ rule network:
         " --out {output.network} --centrality {output.centrality} 2> {log}"
 
 
+rule bloc:
+    input:
+        events="data/processed/analysis_events.parquet",
+        index="data/processed/tie_index.parquet",
+        linking="results/data/linking.json",
+        config=CONFIG_FILE,
+        codebook=config["codebook"],
+        code=code_for("bloc"),
+    output:
+        incidence="results/data/incidence.csv",
+        structure="results/data/bloc_structure.csv",
+        triads="results/data/triads.csv",
+        shares="results/data/dyad_bloc_share.csv",
+        measure="results/data/bloc_measure.csv",
+    log:
+        "logs/bloc.log",
+    benchmark:
+        "logs/benchmarks/bloc.tsv"
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} bloc --config {input.config} --events {input.events}"
+        " --index {input.index} --linking {input.linking} --incidence {output.incidence}"
+        " --out {output.structure} --triads {output.triads} --shares {output.shares}"
+        " --measure {output.measure} 2> {log}"
+
+
+rule validation:
+    input:
+        cases="config/validation.yaml",
+        index="data/processed/tie_index.parquet",
+        triads="results/data/triads.csv",
+        config=CONFIG_FILE,
+        schema="workflow/schemas/validation.schema.yaml",
+        code=code_for("validate-cases"),
+    output:
+        cases="results/data/validation.csv",
+        years="results/data/validation_years.csv",
+        table="results/tables/validation.tex",
+    log:
+        "logs/validation.log",
+    benchmark:
+        "logs/benchmarks/validation.tsv"
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} validate-cases --config {input.config} --cases {input.cases}"
+        " --index {input.index} --triads {input.triads} --out {output.cases}"
+        " --years {output.years} --table {output.table} 2> {log}"
+
+
 rule export_panel:
     input:
         index="data/processed/tie_index.parquet",

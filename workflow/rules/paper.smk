@@ -31,21 +31,26 @@ rule replication:
 rule paper:
     input:
         tex="paper/main.tex",
-        sections=sorted(str(p) for p in Path("paper/sections").glob("*.tex")),
         replication="results/replication.tex",
         inputs_table="results/tables/inputs.tex",
         bib="paper/references.bib",
         numbers="results/numbers.tex",
         tables=[
             "results/tables/operationalization.tex",
-            "results/tables/models.tex",
-            "results/tables/areas.tex",
-            "results/tables/missingness.tex",
             "results/tables/reliability.tex",
             "results/tables/coherence.tex",
             "results/tables/coverage.tex",
+            "results/tables/validation.tex",
+            "results/tables/before_after.tex",
+            "results/tables/findings.tex",
+            "results/tables/arms.tex",
         ],
-        figures=expand("results/figures/{name}.pdf", name=FIGURE_DATA),
+        findings="results/findings.tex",
+        sections=sorted(str(p) for p in Path("paper/sections").glob("*.tex")),
+        figures=expand(
+            "results/figures/{name}.pdf",
+            name=[f for f in FIGURE_DATA if f not in MODEL_FIGURES],
+        ),
         code=code_for("paper"),
     output:
         "results/paper.pdf",

@@ -188,6 +188,7 @@ def _panel_with_ties(config, codebook, events, linking_report=None):
         rule["min_interactions"],
         rule["window_months"],
         rule["follow_up_counts"],
+        rule.get("min_duration_months"),
     )
 
 
@@ -224,6 +225,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         months_per_bin_for,
         panel_from_counts,
         scenario_scores_fast,
+        spans_for,
     )
     from tiesmap.sensitivity import Space
 
@@ -246,7 +248,10 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         space.multilateral_weights[0],
     )
     follow_up = config["tie_rule"]["follow_up_counts"]
-    scores, labels = scenario_scores_fast(panel, counts, space, follow_up)
+    duration = config["tie_rule"].get("min_duration_months")
+    events = pd.read_parquet(args.events)
+    spans = None if duration is None else spans_for(events, counts, _directed(codebook), duration)
+    scores, labels = scenario_scores_fast(panel, counts, space, follow_up, spans)
     rows, ranks, _ = monte_carlo_fast(
         scores, labels, panel["dyad"].to_numpy(), space, config["seed"]
     )
@@ -271,6 +276,76 @@ def cmd_network(args: argparse.Namespace) -> int:
     degree_centrality_by_year(panel, config["focal_states"]).round(10).to_csv(
         args.centrality, index=False, lineterminator="\n"
     )
+    return 0
+
+
+def _write_table(frame, path: str | Path) -> None:
+    _ensure_parent(path)
+    frame.round(10).to_csv(path, index=False, lineterminator="\n")
+
+
+def cmd_bloc(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tiesmap.hyperedges import (
+        bloc_measure,
+        bloc_structure,
+        dyad_bloc_share,
+        incidence,
+        triad_year,
+        without_bloc_events,
+    )
+
+    config, codebook = _setup(args)
+    events = pd.read_parquet(args.events)
+    focal = list(config["focal_states"])
+    panel = pd.read_parquet(args.index)
+    _, dyadic = _panel_with_ties(config, codebook, without_bloc_events(events, focal), args.linking)
+    period = config["period"]
+    triads = triad_year(
+        events, focal, panel, period["start"], period["end"], config["tie_rule"], dyadic
+    )
+    _write_table(incidence(events, focal), args.incidence)
+    _write_table(bloc_structure(events, focal), args.out)
+    _write_table(triads, args.triads)
+    _write_table(dyad_bloc_share(events, focal), args.shares)
+    _write_table(
+        bloc_measure(events, focal, triads, config["tie_rule"]["window_months"]), args.measure
+    )
+    return 0
+
+
+def cmd_validate_cases(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tiesmap.validation import case_summary, check_cases, load_cases, validation_latex
+
+    config, _ = _setup(args)
+    cases = load_cases(args.cases, list(config["focal_states"]))
+    case_years = check_cases(cases, pd.read_parquet(args.index), pd.read_csv(args.triads))
+    summary = case_summary(case_years)
+    _write_table(case_years, args.years)
+    _write_table(summary, args.out)
+    write_text(args.table, validation_latex(summary))
+    return 0
+
+
+def cmd_table_before_after(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tiesmap.tables import before_after, before_after_latex
+
+    config, codebook = _setup(args)
+    split = str(config["wars"][0]["start"])
+    table = before_after(
+        pd.read_parquet(args.events),
+        list(config["focal_states"]),
+        split,
+        config["period"]["start"],
+        config["period"]["end"],
+    )
+    _write_table(table, args.csv)
+    write_text(args.out, before_after_latex(table, codebook, split))
     return 0
 
 
@@ -446,7 +521,7 @@ def cmd_numbers(args: argparse.Namespace) -> int:
 
     from tiesmap.codebook import load_codebook
     from tiesmap.config import load_config
-    from tiesmap.numbers import compute_numbers, render_macros
+    from tiesmap.numbers import compute_numbers, measurement_numbers, render_macros
 
     config = load_config(args.config)
     values = compute_numbers(
@@ -454,8 +529,6 @@ def cmd_numbers(args: argparse.Namespace) -> int:
         events=pd.read_parquet(args.events),
         disagreements=pd.read_csv(args.disagreements, dtype=str, keep_default_na=False),
         index=pd.read_parquet(args.index),
-        model=json.loads(Path(args.model).read_text(encoding="utf-8")),
-        diagnostics=json.loads(Path(args.diagnostics).read_text(encoding="utf-8")),
         scope=json.loads(Path(args.scope).read_text(encoding="utf-8")),
         reliability=pd.read_csv(args.reliability),
         coherence=json.loads(Path(args.coherence).read_text(encoding="utf-8")),
@@ -463,6 +536,16 @@ def cmd_numbers(args: argparse.Namespace) -> int:
         network=pd.read_csv(args.network),
         linking=json.loads(Path(args.linking).read_text(encoding="utf-8")),
         codebook=load_codebook(config["codebook"]),
+        config=config,
+    )
+    values |= measurement_numbers(
+        validation=pd.read_csv(args.validation, keep_default_na=False, na_values=[""]),
+        validation_years=pd.read_csv(args.validation_years, keep_default_na=False, na_values=[""]),
+        structure=pd.read_csv(args.bloc_structure),
+        triads=pd.read_csv(args.triads),
+        shares=pd.read_csv(args.bloc_shares),
+        bloc=pd.read_csv(args.bloc_measure),
+        before_after=pd.read_csv(args.before_after),
         config=config,
     )
     write_text(args.out, render_macros(values))
@@ -497,7 +580,7 @@ def cmd_coding_guide(args: argparse.Namespace) -> int:
     from tiesmap.config import load_config
 
     config = load_config(args.config)
-    write_text(args.out, render_coding_guide(load_codebook(config["codebook"])))
+    write_text(args.out, render_coding_guide(load_codebook(config["codebook"]), config))
     return 0
 
 
@@ -814,6 +897,38 @@ def build_parser() -> argparse.ArgumentParser:
         centrality="centrality CSV",
     )
     verb(
+        "bloc",
+        cmd_bloc,
+        "events as hyperedges: bloc structure, triads, bloc shares and the bloc measure",
+        events="events",
+        index="tie index",
+        linking="linking report JSON",
+        incidence="event x state incidence CSV",
+        out="bloc structure CSV",
+        triads="triad-year CSV",
+        shares="dyad bloc-share CSV",
+        measure="bloc measure CSV",
+    )
+    verb(
+        "validate-cases",
+        cmd_validate_cases,
+        "check the measured ties against the known cases",
+        cases="known cases YAML",
+        index="tie index",
+        triads="triad-year CSV",
+        out="validation CSV (one row per case)",
+        years="case-year CSV",
+        table="validation LaTeX table",
+    )
+    verb(
+        "table-before-after",
+        cmd_table_before_after,
+        "events per dyad and area before and after the first configured war began",
+        events="events",
+        out="LaTeX table",
+        csv="CSV of the counts",
+    )
+    verb(
         "export",
         cmd_export,
         "CSV, Stata and datapackage.json of the panel",
@@ -868,14 +983,19 @@ def build_parser() -> argparse.ArgumentParser:
         events="events",
         disagreements="disagreements CSV",
         index="tie index",
-        model="models JSON",
-        diagnostics="diagnostics JSON",
         scope="scope JSON",
         reliability="reliability CSV",
         coherence="coherence JSON",
         ranks="rank intervals CSV",
         network="network CSV",
         linking="linking JSON",
+        validation="validation CSV",
+        validation_years="validation case-year CSV",
+        bloc_structure="bloc structure CSV",
+        triads="triad-year CSV",
+        bloc_shares="dyad bloc-share CSV",
+        bloc_measure="bloc measure CSV",
+        before_after="before/after CSV",
         out="numbers.tex",
     )
     verb(

@@ -108,9 +108,87 @@ STATUS_WORDS = {
 }
 
 
-def render_coding_guide(codebook: Codebook) -> str:
+QUANTITY_WORDS = {
+    "units": "items delivered or produced (drones, missiles, launchers, vehicles, shells)",
+    "troops": "military personnel deployed or taking part",
+    "ships": "naval vessels taking part",
+    "aircraft": "aircraft (incl. helicopters) taking part",
+    "tiv_millions": "SIPRI trend-indicator value, millions (volume of major arms, not money)",
+    "usd_millions": "money, millions of US dollars (contract or aid value)",
+}
+
+DURATION_GUIDE = [
+    "## Dates, duration and quantities",
+    "",
+    "An event with `date_end` is active in every month from the first month of"
+    " `date_start` to the last month of `date_end`: a delivery programme, a deployment,"
+    " a patrol season or an exercise counts in each year it covers. Give `date_end`"
+    " wherever the source states when an activity ended or was last confirmed.",
+    "",
+    "Open-end rule: an ongoing activity without a stated end is coded with `date_end`"
+    " equal to the last month a source confirms it (e.g. the last report of the"
+    " troops' presence). Without `date_end` an event is active in its reference month"
+    " only (the middle of `date_start`'s precision), however long it may have lasted.",
+    "",
+    "Optional `quantity` and `quantity_unit`: how much was delivered or deployed, when"
+    " the source states it. `quantity` is a non-negative number (thousands separators"
+    " allowed); `quantity_unit` is one of:",
+    "",
+    "| unit | meaning |",
+    "|---|---|",
+]
+
+
+def render_measurement(config: dict) -> str:
+    """The tie rule and the index formula with the configured values (markdown)."""
+    rule, index = config["tie_rule"], config["index"]
+    k, w = rule["min_interactions"], rule["window_months"]
+    m = rule.get("min_duration_months")
+    weights = ", ".join(f"{a} {index['weights'][a]}" for a in AREAS)
+    lines = [
+        "## The tie rule and the index",
+        "",
+        "For dyad d, area a and year t, the window W(t) is the "
+        f"{w} months ending on 31 December of t. An event is active in W(t) when it"
+        " starts before the window ends and ends after it begins (see the dates section).",
+        "",
+        "1. Weight of an event with n participants for each of its dyads"
+        f" (`index.multilateral_weight` = {index['multilateral_weight']}):"
+        " full 1; inverse 1/(n-1); excluded 0 for n > 2 (1 for bilateral events).",
+        "2. `window_<area>` c = sum of the weights of the dyad's events of the area active in W(t).",
+        f"3. `tie_<area>` = 1 when c >= k (k = {k}), or"
+        + (
+            " when one event with a follow-up flag has its reference date in W(t)"
+            if rule["follow_up_counts"]
+            else ""
+        )
+        + (
+            f", or when an event lasting at least m = {m} months (first to last active"
+            " month) is active in W(t) (`lasting_<area>` = 1)"
+            if m
+            else ""
+        )
+        + "; else 0. Missing where the area was not collected for the dyad-year.",
+        "4. Intensity x = `tie_<area>` x (c + q), q = `quantity_<area>` = sum over the"
+        " active events with a coded quantity of weight x log10(1 + quantity).",
+        f"5. `score_<area>` = normalised x (`index.normalisation` = {index['normalisation']}):"
+        " minmax (x - min) / (max - min); minmax_log1p the same on log(1 + x); rank the"
+        " mid-rank percentile; minima and maxima over all dyad-years of the panel. Every"
+        " score lies in [0, 1]; a panel with no variation scores 0.",
+        f"6. `tie_index` = weighted {index['aggregation']} mean of the area scores present"
+        f" (weights {weights}, rescaled over the areas collected for the dyad-year;"
+        f" geometric: exp(sum w log(s + {index['geometric_offset']}) / sum w) -"
+        f" {index['geometric_offset']}, floored at 0). It lies in [0, 1].",
+        "7. `n_ties` = number of areas with a tie.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def render_coding_guide(codebook: Codebook, config: dict | None = None) -> str:
     """The coding guide coders and reviewers read, generated from the same codebook
-    the software applies, so the two cannot drift apart."""
+    the software applies, so the two cannot drift apart; with `config`, also the
+    tie rule and the index formula as configured."""
     lines = [
         "# tiesmap coding guide",
         "",
@@ -139,4 +217,9 @@ def render_coding_guide(codebook: Codebook) -> str:
             ]
             if act.directed:
                 lines.append("- Directed: list the supplying state first.")
-    return "\n".join(lines) + "\n"
+    lines += ["", *DURATION_GUIDE]
+    lines += [f"| `{unit}` | {text} |" for unit, text in QUANTITY_WORDS.items()]
+    text = "\n".join(lines) + "\n"
+    if config is not None:
+        text += "\n" + render_measurement(config)
+    return text

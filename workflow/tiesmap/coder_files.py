@@ -7,6 +7,7 @@ header is row 1, the first event row 2.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from tiesmap.codebook import COLLECTED, Codebook
 from tiesmap.countries import to_cow, to_iso3, unmatched_reason
 from tiesmap.dates import parse_partial_date
 from tiesmap.errors import InputError, Problem
+from tiesmap.schema import QUANTITY_UNITS
 from tiesmap.textfiles import csv_table, ragged_rows
 
 REQUIRED = (
@@ -33,7 +35,8 @@ REQUIRED = (
     "follow_up",
     "coder",
 )
-OPTIONAL = ("date_end", "forum", "location", "notes")
+OPTIONAL = ("date_end", "forum", "location", "notes", "quantity", "quantity_unit")
+# What a quantity counts: QUANTITY_UNITS (tiesmap.schema; the codebook describes each unit).
 COLUMNS = REQUIRED + OPTIONAL
 SOURCE_TYPES = ("official", "state_media", "media", "secondary", "blog", "dataset", "machine_coded")
 CONFIDENCE = ("high", "medium", "low")
@@ -193,6 +196,7 @@ def check_coder_table(
         parts = _check_participants(rec, i, add)
         _check_codes(rec, i, codebook, add)
         _check_format(rec, parts, i, add)
+        _check_quantity(rec, i, add)
         if rec["coder"] and rec["coder"] != Path(file).stem:
             add(i, "coder", rec["coder"], f"coder id differs from file name '{Path(file).stem}'")
     return problems
@@ -277,6 +281,36 @@ def _check_codes(rec: dict, i: int, codebook: Codebook, add) -> None:
             add(i, column, rec[column], f"must be one of: {', '.join(allowed)}")
 
 
+def _check_quantity(rec: dict, i: int, add) -> None:
+    """An optional quantity (units, troops, TIV or money) is a non-negative number
+    with a unit; a unit without a quantity is as incomplete as a quantity without one."""
+    quantity, unit = rec.get("quantity", ""), rec.get("quantity_unit", "")
+    if quantity:
+        try:
+            value = float(quantity.replace(",", ""))
+        except ValueError:
+            add(i, "quantity", quantity, "quantity must be a number (e.g. 6600 or 1.5)")
+        else:
+            if not math.isfinite(value):
+                add(i, "quantity", quantity, "quantity must be a finite number")
+            elif value < 0:
+                add(i, "quantity", quantity, "quantity must not be negative")
+        if not unit:
+            add(i, "quantity_unit", "", "a quantity needs a unit (quantity_unit)")
+    if unit and unit not in QUANTITY_UNITS:
+        add(i, "quantity_unit", unit, f"must be one of: {', '.join(QUANTITY_UNITS)}")
+    elif unit and not quantity:
+        add(i, "quantity", "", f"quantity_unit '{unit}' is given without a quantity")
+
+
+def normalise_quantity(text: str) -> str:
+    """A checked quantity as plain decimal text ('6,600' -> '6600'); '' stays ''."""
+    if not text:
+        return ""
+    value = float(text.replace(",", ""))
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
 def _check_format(rec: dict, parts: list[str], i: int, add) -> None:
     if rec["format"] == "bilateral" and len(parts) > 2:
         add(i, "format", rec["format"], f"bilateral event lists {len(parts)} participants")
@@ -301,6 +335,7 @@ def to_canonical(table: pd.DataFrame, codebook: Codebook, file: str = "") -> pd.
     out["area"] = table["activity"].map(codebook.area_of)
     out["follow_up"] = table["follow_up"].map(YES_NO)
     out["source_type"] = table["source_type"]
+    out["quantity"] = table["quantity"].map(normalise_quantity)
     name = Path(file).name if file else "table"
     out["source_record"] = [f"{name}:row {i}" for i in table.index]
     return out[list(CANONICAL_COLUMNS)].sort_values(["coder", "event_id"]).reset_index(drop=True)
@@ -327,6 +362,8 @@ CANONICAL_COLUMNS = (
     "coder",
     "notes",
     "source_record",
+    "quantity",
+    "quantity_unit",
 )
 
 

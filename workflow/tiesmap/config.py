@@ -72,12 +72,34 @@ def check_config(config: dict[str, Any], source: str = "config/config.yaml") -> 
                     "not a dyad of the panel (alphabetical ISO3 pair of states in scope)",
                 )
             )
+    problems += _mechanical_models(config, source)
     for i, spec in enumerate(config["coverage"]):
         if spec["start"] > spec["end"]:
             problems.append(Problem(source, None, f"coverage.{i}", None, "start is after end"))
     if problems:
         raise InputError(problems)
     return config
+
+
+def _mechanical_models(config: dict[str, Any], source: str) -> list[Problem]:
+    """Model specifications whose regressor mechanically defines the outcome."""
+    from tiesmap.models import mechanical_definition, parse_formula
+
+    problems = []
+    models = config["models"]
+    for group in ("specs", "external_specs"):
+        for i, spec in enumerate(models.get(group, [])):
+            try:
+                parsed = parse_formula(spec["formula"])
+            except ValueError:
+                continue  # the model stage reports a malformed formula
+            reason = mechanical_definition(parsed.dependent, parsed.regressors)
+            if reason:
+                problems.append(
+                    Problem(source, None, f"models.{group}.{i}.formula", spec["formula"],
+                            f"refused: {reason}")
+                )  # fmt: skip
+    return problems
 
 
 def load_config(path: str | Path) -> dict[str, Any]:

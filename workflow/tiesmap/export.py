@@ -26,7 +26,9 @@ DESCRIPTIONS = {
 PREFIXES = {
     "n_": "Weighted number of events in the year, area {area} (missing = not collected)",
     "uncollected_": "1 if area {area} was not collected for this dyad-year (its values are missing, not zero)",
-    "window_": "Weighted events of area {area} in the tie rule's window ending 31 December",
+    "window_": "Weighted events of area {area} active in the tie rule's window ending 31 December",
+    "lasting_": "1 if an activity of area {area} lasting the rule's minimum months is active in the window",
+    "quantity_": "Sum of log10(1 + quantity) of area {area}'s events with a coded quantity active in the window",
     "tie_": "1 if the dyad has a sustained tie in area {area}",
     "score_": "Normalised tie-intensity score of area {area}",
 }

@@ -84,10 +84,18 @@ def normalise(values: pd.Series | np.ndarray, method: str) -> np.ndarray:
 
 
 def tie_intensity(panel: pd.DataFrame) -> pd.DataFrame:
-    """Dyad-years x areas: interaction in the window where a tie exists, else 0."""
-    return pd.DataFrame(
-        {a: panel[f"window_{a}"] * panel[f"tie_{a}"] for a in AREAS}, index=panel.index
-    )
+    """Dyad-years x areas: interaction in the window where a tie exists, else 0.
+
+    Interaction is the number of events active in the window plus, where coders
+    recorded quantities, `quantity_<area>` (sum of log10(1 + quantity))."""
+
+    def amount(area: str) -> pd.Series:
+        column = f"quantity_{area}"
+        if column not in panel:
+            return panel[f"window_{area}"]
+        return panel[f"window_{area}"] + panel[column].fillna(0.0)
+
+    return pd.DataFrame({a: amount(a) * panel[f"tie_{a}"] for a in AREAS}, index=panel.index)
 
 
 def pca_weights(scores: pd.DataFrame) -> dict[str, float]:

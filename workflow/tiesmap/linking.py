@@ -41,6 +41,8 @@ RECORD_COLUMNS = (
     "confidence",
     "tiv",
     "source_record",
+    "quantity",
+    "quantity_unit",
 )
 
 
@@ -69,6 +71,8 @@ def as_records(events: pd.DataFrame, origin: str, machine_coded: bool = False) -
         ("level", ""),
         ("confidence", ""),
         ("source_record", ""),
+        ("quantity", ""),
+        ("quantity_unit", ""),
     ):
         if col not in out:
             out[col] = default

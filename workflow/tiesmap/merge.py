@@ -32,6 +32,8 @@ CODED_VARIABLES = (
     "source_type",
     "confidence",
     "follow_up",
+    "quantity",
+    "quantity_unit",
 )
 ADJUDICATION_COLUMNS = ("event_id", "variable", "decided_value", "adjudicator", "reason")
 # Merged variables checked together: a problem found in one of them after an
@@ -119,6 +121,8 @@ def merge_codings(
         row = {c: first[c] for c in codings.columns if c not in ("_order", "coder")}
         flagged = []
         for var in CODED_VARIABLES:
+            if var not in codings.columns:  # optional variables no coder file has
+                continue
             values = {c: _as_text(v) for c, v in zip(group["coder"], group[var], strict=True)}
             decision = decisions.get((eid, var))
             decided = None if decision is None else decision.value
@@ -276,7 +280,7 @@ def _merged_value_problems(
         cells = {k: _as_text(v) for k, v in rec.items()}
         eid = cells["event_id"]
         for column in CODED_VARIABLES:
-            if cells[column].startswith(FORMULA_START):
+            if cells.get(column, "").startswith(FORMULA_START):
                 add(eid, column, cells[column], "value looks like a spreadsheet formula")
         _check_dates(cells, eid, Period(1, 9999), add)
         _check_codes(cells, eid, codebook, add)

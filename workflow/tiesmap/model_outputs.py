@@ -182,6 +182,8 @@ def regression_table(
     lines.append(_row("Observations (dyad-years)", [str(r["nobs"]) for r in results]))
     lines.append(_row("Dyads", [str(r["n_dyads"]) for r in results]))
     lines.append(_row("Years", [str(r["n_years"]) for r in results]))
+    if any("design" in r for r in results):
+        lines.append(_row("Design", [escape(r.get("design", "")) for r in results]))
     dropped = [r.get("dropped_separated", {}).get("nobs", 0) for r in results]
     if any(dropped):
         lines.append(_row("Dropped (no outcome variation)", [str(d) for d in dropped]))
@@ -190,6 +192,11 @@ def regression_table(
         r"$p$-values from $t(G-1)$ with $G$ the clusters (dyad-robust: states). "
         r"Small-sample $p$-values are for the first regressor."
     )
+    if any(r.get("design") == "descriptive" for r in results):
+        legend += (
+            r" Design ``descriptive'': fewer clusters than cluster-robust inference needs;"
+            r" the estimates summarise the data and test nothing."
+        )
     text = f"{notes.strip()} {legend}" if notes.strip() else legend
     lines += [
         r"\bottomrule",

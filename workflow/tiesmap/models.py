@@ -209,6 +209,56 @@ def parse_formula(formula: str) -> ParsedFormula:
     return ParsedFormula(dependent, regressors, effects)
 
 
+# Regressors that switch on where a war is fought: wartime support is coded only
+# for such wars, so regressing it on them measures the definition, not a relation.
+WAR_REGRESSORS = ("war_partner", "at_war", "war_involvement")
+# Columns derived from one area's events (tiesmap.index, tiesmap.scale).
+AREA_PREFIXES = ("n", "window", "tie", "score", "lasting", "quantity", "uncollected")
+# Below this many clusters, cluster-robust inference is not credible: a design is
+# reported as descriptive.
+MIN_CLUSTERS = 20
+
+
+def mechanical_definition(dependent: str, regressors: Iterable[str]) -> str | None:
+    """Why a regressor mechanically defines the outcome, or None.
+
+    Refused: a war regressor on a wartime-support outcome; a column of one area
+    on another column of the same area (e.g. tie_contacts on n_contacts); an area
+    column on the index or the count of ties built from it.
+    """
+
+    def area_of(column: str) -> str | None:
+        for prefix in AREA_PREFIXES:
+            for area in AREAS:
+                if column == f"{prefix}_{area}":
+                    return area
+        return None
+
+    for regressor in regressors:
+        if regressor in WAR_REGRESSORS and "wartime_support" in dependent:
+            return (
+                f"{regressor} mechanically defines {dependent}: wartime support is coded "
+                "only for the configured wars, so the model would recover the coding rule"
+            )
+        area = area_of(regressor)
+        if area is not None and area_of(dependent) == area:
+            return f"{regressor} and {dependent} are built from the same {area} events"
+        if area is not None and dependent in ("tie_index", "n_ties"):
+            return f"{dependent} is computed from {regressor}"
+    return None
+
+
+def design_of(n_clusters: int) -> tuple[str, str]:
+    """('descriptive' | 'inferential', note): fewer than MIN_CLUSTERS clusters cannot
+    support cluster-robust inference, so such fits are descriptive summaries."""
+    if n_clusters < MIN_CLUSTERS:
+        return (
+            "descriptive",
+            f"{n_clusters} clusters (< {MIN_CLUSTERS}): a descriptive summary, not inference",
+        )
+    return "inferential", f"{n_clusters} clusters"
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     """One model: what to explain, by what, with which estimator and inference.
@@ -249,6 +299,9 @@ class ModelSpec:
             raise ValueError(f"{where}: regressors repeat")
         if self.dependent in regressors:
             raise ValueError(f"{where}: {self.dependent!r} is both dependent and regressor")
+        reason = mechanical_definition(self.dependent, regressors)
+        if reason:
+            raise ValueError(f"{where} refused: {reason}")
         effects = DEFAULT_EFFECTS[self.kind] if self.effects is None else tuple(self.effects)
         unknown = sorted(set(effects) - set(EFFECTS))
         if unknown or len(set(effects)) < len(effects):
@@ -794,6 +847,8 @@ def fit_model(panel: pd.DataFrame, spec: ModelSpec, *, seed: int | None = None) 
         "inference_label": _inference_label(spec.inference, n_clusters, df),
         "df": int(df),
         "n_clusters": int(n_clusters),
+        "design": design_of(int(n_clusters))[0],
+        "design_note": design_of(int(n_clusters))[1],
         "small_sample": _small_sample(fit, data, spec, kept, seed),
         "statistics": fit.statistics,
         "r2_within": fit.statistics.get("r2_within"),
@@ -847,6 +902,10 @@ def area_models(
             dependent
         ].isna().all():
             skip("not collected")
+            continue
+        reason = mechanical_definition(dependent, regressors)
+        if reason:
+            skip(f"refused: {reason}")
             continue
         observed = panel[[dependent, *regressors]].dropna()[dependent]
         if observed.nunique() < 2:

@@ -33,8 +33,6 @@ def compute_numbers(
     events: pd.DataFrame,
     disagreements: pd.DataFrame,
     index: pd.DataFrame,
-    model: dict[str, Any],
-    diagnostics: dict[str, Any],
     scope: dict[str, int],
     reliability: pd.DataFrame,
     coherence: dict[str, Any],
@@ -73,28 +71,6 @@ def compute_numbers(
     v["BottomDyad"] = escape(means.index[-1].replace("-", "--"))
     v["BottomDyadMeanIndex"] = fmt(means.iloc[-1])
     v["ShareDyadYearsWithTie"] = fmt(100 * (index["n_ties"] > 0).mean(), 1)
-    main = model["models"][0]
-    for name in main["regressors"]:
-        key = camel(name)
-        if main["params"].get(name) is not None:
-            v[f"Coef{key}"] = fmt(main["params"][name])
-            se = main["std_errors"].get(name)
-            v[f"SE{key}"] = fmt(se) if se is not None else "--"
-    v["ModelNObs"] = str(main["nobs"])
-    v["ModelNStates"] = str(main["n_states"])
-    first = main["regressors"][0]
-    small = main.get("small_sample", {})
-    if "wild_bootstrap" in small:
-        v["WildBootstrapP"] = fmt(small["wild_bootstrap"]["p_value"])
-    if "randomisation" in small:
-        v["RandomisationP"] = fmt(small["randomisation"]["p_value"])
-    by_name = {m["name"]: m for m in model["models"]}
-    if "index_cluster_dyad" in by_name:
-        v["SEClusterDyad"] = fmt(by_name["index_cluster_dyad"]["std_errors"][first])
-    lodo = diagnostics["leave_one_dyad_out"]["range"].get(first)
-    if lodo:
-        v["LodoMin"] = fmt(lodo["min"])
-        v["LodoMax"] = fmt(lodo["max"])
     rel = reliability.set_index("variable")
     for name in ("activity", "level", "participants", "date_start", "follow_up", "confidence"):
         v[f"Alpha{camel(name)}"] = fmt(rel.loc[name, "alpha"])
@@ -124,4 +100,86 @@ def compute_numbers(
     v["NReviewCandidates"] = str(linking["records_to_review"])
     v["NSourcesUsed"] = str(len(linking["records_in"]) - 1)
     v["NSourcesAbsent"] = str(len(set(config["sources"]["use"]) - set(linking["records_in"])))
+    return v
+
+
+def measurement_numbers(
+    validation: pd.DataFrame,
+    validation_years: pd.DataFrame,
+    structure: pd.DataFrame,
+    triads: pd.DataFrame,
+    shares: pd.DataFrame,
+    bloc: pd.DataFrame,
+    before_after: pd.DataFrame,
+    config: dict[str, Any],
+) -> dict[str, str]:
+    """Numbers of the measurement, bloc and descriptive sections: the duration rule,
+    the known-case hit rates and misses, hyperedges and triads, before/after counts."""
+    from tiesmap.validation import hit_rates
+
+    rates = hit_rates(validation, validation_years)
+    v: dict[str, str] = {
+        "TieMinDurationMonths": str(config["tie_rule"].get("min_duration_months") or "--"),
+        "NValidationCases": str(rates["cases"]),
+        "NValidationCasesHit": str(rates["cases_hit"]),
+        "NValidationCasesMissed": str(rates["cases_missed"]),
+        "NValidationCasesNotObservable": str(rates["cases_not_observable"]),
+        "ValidationHitRate": fmt(100 * rates["cases_hit_rate"], 0),
+        "NValidationCaseYears": str(rates["case_years"]),
+        "ValidationYearHitRate": fmt(100 * rates["case_years_hit_rate"], 0),
+        "NValidationNegativeCases": str(int((validation["expected_tie"] == 0).sum())),
+    }
+    missed = validation_years[validation_years["status"] == "miss"]
+    by_reason = missed["reason"].value_counts()
+    v["NMissedYearsNoEvent"] = str(int(by_reason.get("no coded event in the window", 0)))
+    v["NMissedYearsRule"] = str(int(by_reason.get("too few events for the rule", 0)))
+    v["NMissedYearsFalseTie"] = str(int(by_reason.get("coded events formed a tie", 0)))
+    v["NMissedYears"] = str(len(missed))
+    misses = validation[validation["status"] == "miss"]
+    v["ValidationMissList"] = (
+        "; ".join(
+            f"{escape(r['actors'].replace('-', '--'))} {escape(r['area'].replace('_', ' '))} in "
+            f"{escape(str(r['missed_years']).replace(';', ', '))} "
+            f"({escape(str(r['reasons']).replace(';', '; '))})"
+            for r in misses.to_dict("records")
+        )
+        or "none"
+    )
+    from tiesmap.models import MIN_CLUSTERS
+
+    actors = validation["actors"].str.count("-") + 1
+    v["NValidationTriadCases"] = str(int((actors == 3).sum()))
+    v["NValidationAreas"] = str(validation["area"].nunique())
+    v["NValidationDyads"] = str(validation.loc[actors == 2, "actors"].nunique())
+    start = pd.Timestamp(str(config["wars"][0]["start"]))
+    v["WarStartDate"] = f"{start.day} {start.strftime('%B')} {start.year}"
+
+    v["MinClusters"] = str(MIN_CLUSTERS)
+    multi = structure[structure["n_focal"] >= 3]
+    v["NBlocEvents"] = str(int(multi["n_events"].sum()))
+    v["NBlocEventsFour"] = str(int(multi.loc[multi["n_focal"] == 4, "n_events"].sum()))
+    last_two = config["period"]["end"] - 1
+    v["BlocRecentStart"] = str(last_two)
+    v["NBlocEventsRecent"] = str(int(multi.loc[multi["year"] >= last_two, "n_events"].sum()))
+    everything = shares[shares["period"] == "all"].set_index("dyad")
+    for dyad, row in everything.iterrows():
+        v[f"BlocShare{camel(dyad)}"] = (
+            "--" if pd.isna(row["bloc_share"]) else fmt(100 * row["bloc_share"], 0)
+        )
+    v["ClosedTriadYears"] = str(int(triads["closed"].sum()))
+    v["ClosedTriadYearsDyadic"] = str(int(triads["closed_dyadic"].sum()))
+    v["TriadTieYears"] = str(int(triads["triad_tie"].sum()))
+    v["NTriadYears"] = str(len(triads))
+    recent = bloc[bloc["year"] >= last_two]
+    earlier = bloc[bloc["year"] < last_two]
+    v["BlocShareRecent"] = fmt(
+        100 * recent["n_in_bloc_events"].sum() / max(1, recent["n_interactions"].sum()), 0
+    )
+    v["BlocShareEarlier"] = fmt(
+        100 * earlier["n_in_bloc_events"].sum() / max(1, earlier["n_interactions"].sum()), 0
+    )
+    table = before_after.set_index(["dyad", "period"])
+    for dyad in sorted(before_after["dyad"].unique()):
+        for side in ("before", "after"):
+            v[f"PerYear{camel(side)}{camel(dyad)}"] = fmt(table.loc[(dyad, side), "per_year"], 1)
     return v

@@ -54,11 +54,22 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from tiesmap.codebook import AREAS, Codebook
-from tiesmap.dyads import MULTILATERAL_WEIGHTS
+from tiesmap.dyads import MULTILATERAL_WEIGHTS, multilateral_weight
 from tiesmap.index import normalise, tie_intensity
 from tiesmap.panel import coverage_mask
 
-EVENT_COLUMNS = ("participants", "date_start", "activity", "area", "format", "follow_up", "tiv")
+EVENT_COLUMNS = (
+    "participants",
+    "date_start",
+    "date_end",
+    "activity",
+    "area",
+    "format",
+    "follow_up",
+    "tiv",
+    "quantity",
+    "quantity_unit",
+)
 CATEGORICAL_COLUMNS = ("activity", "area", "format")
 WINDOW_DECIMALS = 9
 COUNT_FIELDS = ("w2", "wm", "wi", "m2", "mm", "mi", "f2", "fm")
@@ -365,11 +376,13 @@ def count_dyads(
     first_year: int | None = None,
     last_year: int | None = None,
     months_per_bin: int = 12,
+    months: np.ndarray | None = None,
 ) -> DyadCounts:
     """Count the dyad-events of `events` (DataFrame, Arrow table or parquet path)
     per dyad x bin x area under all three multilateral rules in one pass.
 
-    Each event is dated by the midpoint of `date_start`, as in `expand_to_dyads`;
+    Each event is dated by the midpoint of `date_start`, as in `expand_to_dyads`
+    (or by `months`: months since year 0, one per event, e.g. its last active month);
     events outside [first_year, last_year] (default: the years present) are
     left out and counted in `events_before` / `events_after`. Activities in
     `directed` pair the first listed participant with each other one.
@@ -383,7 +396,13 @@ def count_dyads(
     if missing:
         raise ValueError(f"events lack columns {sorted(missing)}")
     codes, n = _participant_codes(table["participants"])
-    year, month = _date_parts(table["date_start"])
+    if months is None:
+        year, month = _date_parts(table["date_start"])
+    else:
+        months = np.asarray(months, dtype=np.int64)
+        if months.shape != (len(n),):
+            raise ValueError("months needs one value per event")
+        year, month = (months // 12).astype(np.int32), (months % 12 + 1).astype(np.int32)
     area = _category_codes(table["area"], AREAS)
     if np.any(area < 0):
         raise ValueError(f"unknown area in events (expected one of {', '.join(AREAS)})")
@@ -671,6 +690,84 @@ def scope_from_counts(counts: DyadCounts, dyads: Sequence[str], rule: str) -> di
     }
 
 
+# --------------------------------------------------------------------------- duration
+
+
+@dataclass(frozen=True)
+class SpanCounts:
+    """Dyad-event counts by the first and the last month an event is active.
+
+    An event with `date_end` is active from the first month of `date_start` to the
+    last month of `date_end`; one without is active in its reference month only
+    (the open-end rule: an activity counts where it is confirmed, nowhere else).
+    An event is active in a window (a, b] of bins when it starts by b and has not
+    ended by a, so the events active in a window are a difference of two
+    cumulative sums: `first` up to b minus `last` up to a. `long_first` and
+    `long_last` count only the events lasting at least `min_duration_months`.
+    """
+
+    first: DyadCounts
+    last: DyadCounts
+    long_first: DyadCounts
+    long_last: DyadCounts
+    min_duration_months: int
+
+
+def event_spans(table: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+    """First and last active month of each event, as months since year 0 (0-based)."""
+    year, month = _date_parts(table["date_start"])
+    reference = year.astype(np.int64) * 12 + month - 1
+    if "date_end" not in table.column_names:
+        return reference, reference.copy()
+    end = pc.fill_null(table["date_end"].cast(pa.large_string()), "")
+    has_end = (pc.utf8_length(end).to_numpy(zero_copy_only=False) >= 4).astype(bool)
+    if not has_end.any():
+        return reference, reference.copy()
+    rows = np.flatnonzero(has_end)
+    first, last = reference.copy(), reference.copy()
+    starts = table["date_start"].take(pa.array(rows)).to_pylist()
+    ends = end.take(pa.array(rows)).to_pylist()
+    first[rows] = [_month_of(text, last=False) for text in starts]
+    last[rows] = [_month_of(text, last=True) for text in ends]
+    return first, np.maximum(first, last)
+
+
+def _month_of(text: str, last: bool) -> int:
+    """First (or last) month of a partial date 'YYYY[-MM[-DD]]', months since year 0."""
+    year = int(text[:4])
+    if len(text) >= 7:
+        return year * 12 + int(text[5:7]) - 1
+    return year * 12 + (11 if last else 0)
+
+
+def count_spans(
+    events: EventsLike,
+    directed: Iterable[str],
+    first_year: int,
+    last_year: int,
+    months_per_bin: int,
+    min_duration_months: int,
+) -> SpanCounts:
+    """Count dyad-events by the bin of their first and of their last active month,
+    for all events and for those lasting at least `min_duration_months` months."""
+    table = _as_table(events)
+    first, last = event_spans(table)
+    long = (last - first + 1) >= min_duration_months
+
+    def at(months: np.ndarray, rows: np.ndarray | None = None) -> DyadCounts:
+        chosen = table if rows is None else table.filter(pa.array(rows))
+        values = months if rows is None else months[rows]
+        return count_dyads(chosen, directed, first_year, last_year, months_per_bin, values)
+
+    return SpanCounts(
+        first=at(first),
+        last=at(last),
+        long_first=at(first, long),
+        long_last=at(last, long),
+        min_duration_months=min_duration_months,
+    )
+
+
 # --------------------------------------------------------------------------- tie rule
 
 
@@ -681,10 +778,17 @@ def add_sustained_ties_fast(
     min_interactions: int,
     window_months: int,
     follow_up_counts: bool,
+    spans: SpanCounts | None = None,
 ) -> pd.DataFrame:
     """What `add_sustained_ties(panel, expand_to_dyads(events, rule, ...), ...)` adds
     (`window_<area>`, `tie_<area>`), from counts: a cumulative sum over bins per
-    dyad and two look-ups per panel row."""
+    dyad and two look-ups per panel row.
+
+    With `spans` (counted in the same bins and years as `counts`) the rule also
+    sees duration: `window_<area>` counts the events *active* in the window (a
+    delivery that began before the window and continues into it counts), and an
+    activity lasting at least `spans.min_duration_months` months that is active
+    in the window forms a tie on its own (`lasting_<area>` = 1)."""
     if window_months % counts.months_per_bin:
         raise ValueError(
             f"a {window_months}-month window needs counts in bins of "
@@ -698,6 +802,7 @@ def add_sustained_ties_fast(
         raise ValueError("some windows start before the counts do; count from an earlier year")
     if counts.events_after and np.any(end > n_bins):
         raise ValueError("some windows end after the counts do; count to a later year")
+    raw_end, raw_begin = end, begin
     end, begin = np.clip(end, 0, n_bins), np.clip(begin, 0, n_bins)
     codes, uniques = pd.factorize(panel["dyad"])
     index = counts.dyad_index(uniques)
@@ -708,9 +813,32 @@ def add_sustained_ties_fast(
         np.cumsum(values, axis=1, out=out[:-1, 1:])
         return out
 
-    weight = cumulative(counts.weight(rule))
-    window_all = np.round(weight[d, end] - weight[d, begin], WINDOW_DECIMALS)
-    del weight
+    if spans is None:
+        weight = cumulative(counts.weight(rule))
+        window_all = np.round(weight[d, end] - weight[d, begin], WINDOW_DECIMALS)
+        lasting_all = np.zeros(window_all.shape, dtype=bool)
+        del weight
+    else:
+        for part in (spans.first, spans.last, spans.long_first, spans.long_last):
+            if (part.first_year, part.months_per_bin) != (counts.first_year, counts.months_per_bin):
+                raise ValueError("spans must be counted in the bins and years of counts")
+
+        def lookup(part: DyadCounts, at: np.ndarray) -> np.ndarray:
+            index = part.dyad_index(uniques)
+            rows = np.where(index >= 0, index, part.n_dyads)[codes]
+            bins = np.clip(at, 0, part.n_years * part.bins_per_year)
+            return cumulative(part.weight(rule))[rows, bins]
+
+        window_all = np.round(
+            lookup(spans.first, raw_end) - lookup(spans.last, raw_begin), WINDOW_DECIMALS
+        )
+        lasting_all = (
+            np.round(
+                lookup(spans.long_first, raw_end) - lookup(spans.long_last, raw_begin),
+                WINDOW_DECIMALS,
+            )
+            > 0
+        )
     follow = cumulative(counts.followed(rule))
     followed_all = (follow[d, end] - follow[d, begin]) > 0.5
     panel = panel.copy()
@@ -718,7 +846,10 @@ def add_sustained_ties_fast(
         missing = panel[f"uncollected_{area}"].to_numpy(dtype=bool)
         window = window_all[:, i]
         tie = (window >= min_interactions) | (followed_all[:, i] if follow_up_counts else False)
+        tie |= lasting_all[:, i]
         panel[f"window_{area}"] = np.where(missing, np.nan, window)
+        if spans is not None:
+            panel[f"lasting_{area}"] = np.where(missing, np.nan, lasting_all[:, i].astype(float))
         panel[f"tie_{area}"] = np.where(missing, np.nan, tie.astype(float))
     return panel
 
@@ -784,14 +915,19 @@ def window_counts_fast(
 
 
 def scenario_scores_fast(
-    panel: pd.DataFrame, counts: DyadCounts, space: Any, follow_up_counts: bool
+    panel: pd.DataFrame,
+    counts: DyadCounts,
+    space: Any,
+    follow_up_counts: bool,
+    spans: SpanCounts | None = None,
 ) -> tuple[np.ndarray, list[tuple]]:
-    """`tiesmap.sensitivity.scenario_scores` from counts (which hold every rule)."""
+    """`tiesmap.sensitivity.scenario_scores` from counts (which hold every rule);
+    with `spans`, every scenario's tie rule also sees duration."""
     scores, labels = [], []
     for rule, w, k in product(
         space.multilateral_weights, space.window_months, space.min_interactions
     ):
-        ties = add_sustained_ties_fast(panel, counts, rule, k, w, follow_up_counts)
+        ties = add_sustained_ties_fast(panel, counts, rule, k, w, follow_up_counts, spans)
         intensity = tie_intensity(ties)
         for norm in space.normalisations:
             scores.append(np.column_stack([normalise(intensity[a], norm) for a in AREAS]))
@@ -811,15 +947,99 @@ def panel_with_ties_fast(
     min_interactions: int,
     window_months: int,
     follow_up_counts: bool,
+    min_duration_months: int | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(panel, panel with ties) as `tiesmap.cli._panel_with_ties` returns them, from
-    events instead of dyad-events: the entry point for large inputs."""
-    counts = count_dyads(events, directed, months_per_bin=months_per_bin_for([window_months]))
+    events instead of dyad-events: the entry point for large inputs.
+
+    With `min_duration_months` (m) the tie rule sees duration (see
+    `add_sustained_ties_fast`); without it, it is the event-count rule alone."""
+    table = _as_table(events)
+    bins = months_per_bin_for([window_months])
+    counts = count_dyads(table, directed, months_per_bin=bins)
     panel = panel_from_counts(counts, dyads, start, end, codebook, coverage, rule)
-    ties = add_sustained_ties_fast(
-        panel, counts, rule, min_interactions, window_months, follow_up_counts
+    spans = (
+        None
+        if min_duration_months is None
+        else spans_for(table, counts, directed, min_duration_months)
     )
+    ties = add_sustained_ties_fast(
+        panel, counts, rule, min_interactions, window_months, follow_up_counts, spans
+    )
+    extra = quantity_in_window(table, ties, window_months, directed, rule, spans is not None)
+    if extra is not None:
+        for area in AREAS:
+            missing = ties[f"uncollected_{area}"].to_numpy(dtype=bool)
+            ties[f"quantity_{area}"] = np.where(missing, np.nan, extra[area])
     return panel, ties
+
+
+def quantity_in_window(
+    events: EventsLike,
+    panel: pd.DataFrame,
+    window_months: int,
+    directed: Iterable[str],
+    rule: str,
+    with_duration: bool = True,
+) -> pd.DataFrame | None:
+    """Per panel row and area: the sum of log10(1 + quantity) over the events with a
+    coded quantity that are active in the row's window (each weighted by the
+    multilateral rule). The index adds it to the event count where a tie exists, so
+    6,600 drones weigh about 4.8 events rather than one. None when no event has one."""
+    table = _as_table(events)
+    if "quantity" not in table.column_names:
+        return None
+    text = pc.fill_null(table["quantity"].cast(pa.large_string()), "")
+    coded = np.flatnonzero(pc.utf8_length(text).to_numpy(zero_copy_only=False) > 0)
+    if coded.size == 0:
+        return None
+    quantity = np.full(table.num_rows, np.nan)
+    quantity[coded] = pd.to_numeric(
+        pd.Series(text.take(pa.array(coded)).to_pylist()), errors="coerce"
+    ).to_numpy(dtype=float)
+    rows = np.flatnonzero(np.isfinite(quantity))
+    if rows.size == 0:
+        return None
+    first, last = event_spans(table)
+    if not with_duration:
+        year, month = _date_parts(table["date_start"])
+        first = last = year.astype(np.int64) * 12 + month - 1
+    directed = set(directed)
+    participants = table["participants"].to_pylist()
+    activity = table["activity"].to_pylist()
+    area = table["area"].to_pylist()
+    pairs = []
+    for i in rows.tolist():
+        listed = list(dict.fromkeys(participants[i].split(";")))
+        weight = multilateral_weight(len(listed), rule)
+        if activity[i] in directed:
+            formed = [tuple(sorted((listed[0], other))) for other in listed[1:]]
+        else:
+            formed = list(combinations(sorted(listed), 2))
+        for a, b in formed:
+            value = weight * math.log10(1.0 + quantity[i])
+            pairs.append((f"{a}-{b}", area[i], int(first[i]), int(last[i]), value))
+    out = pd.DataFrame(0.0, index=panel.index, columns=list(AREAS))
+    end = panel["year"].to_numpy(dtype=np.int64) * 12 + 11
+    begin = end - window_months
+    dyads = panel["dyad"].to_numpy()
+    for dyad, where, lo, hi, value in pairs:
+        hit = (dyads == dyad) & (lo <= end) & (hi > begin)
+        out.loc[hit, where] += value
+    return out.round(WINDOW_DECIMALS)
+
+
+def spans_for(
+    events: EventsLike, counts: DyadCounts, directed: Iterable[str], min_duration_months: int
+) -> SpanCounts:
+    """Span counts in the bins of `counts`, over its years extended to the last
+    month any event is active (so an activity running past the data stays active)."""
+    table = _as_table(events)
+    _, last = event_spans(table)
+    last_year = max(counts.last_year, int(last.max()) // 12) if last.size else counts.last_year
+    return count_spans(
+        table, directed, counts.first_year, last_year, counts.months_per_bin, min_duration_months
+    )
 
 
 # --------------------------------------------------------------------------- Monte Carlo

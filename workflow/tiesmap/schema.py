@@ -14,6 +14,8 @@ from tiesmap.errors import InputError, Problem
 
 _ISO3_LIST = r"^[A-Z]{3}(;[A-Z]{3})+$"
 _DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+_QUANTITY = r"^\d+(\.\d+)?$"
+QUANTITY_UNITS = ("units", "troops", "ships", "aircraft", "tiv_millions", "usd_millions")
 
 EVENT_SCHEMA = pa.DataFrameSchema(
     {
@@ -37,6 +39,11 @@ EVENT_SCHEMA = pa.DataFrameSchema(
         "coder": pa.Column(str),
         "notes": pa.Column(str),
         "source_record": pa.Column(str, pa.Check.str_length(min_value=1)),
+        # Optional (hand codings): a non-negative amount as decimal text, and its unit.
+        "quantity": pa.Column(
+            str, pa.Check(lambda s: (s == "") | s.str.match(_QUANTITY)), required=False
+        ),
+        "quantity_unit": pa.Column(str, pa.Check.isin(["", *QUANTITY_UNITS]), required=False),
     },
     strict=True,
     ordered=True,
@@ -77,7 +84,10 @@ SOURCE_EVENT_SCHEMA = EVENT_SCHEMA.add_columns(
         "flags": pa.Column(str),
     }
 )
-SOURCE_EVENT_COLUMNS = tuple(SOURCE_EVENT_SCHEMA.columns)
+# The columns every adapter writes (the optional hand-coding quantities are not among them).
+SOURCE_EVENT_COLUMNS = tuple(
+    name for name, column in SOURCE_EVENT_SCHEMA.columns.items() if column.required
+)
 
 
 def validate_source_events(events: pd.DataFrame, source: str) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -223,3 +224,72 @@ def coverage_latex(config: dict[str, Any], report: dict[str, Any]) -> str:
 
 def _hand_years(config: dict[str, Any]) -> dict[str, int]:
     return {"start": config["period"]["start"], "end": config["period"]["end"]}
+
+
+def before_after(
+    events: pd.DataFrame, focal_states: list[str], split: str, start: int, end: int
+) -> pd.DataFrame:
+    """Events per focal dyad and area before and from `split` (ISO date, e.g. the
+    start of the Russia-Ukraine war), by reference date within [start, end], with
+    the months each side spans and the events per year."""
+    from itertools import combinations
+
+    from tiesmap.dates import parse_partial_date
+    from tiesmap.hyperedges import dyad_interactions
+
+    pairs = dyad_interactions(events, focal_states)
+    when = {
+        e: parse_partial_date(d).midpoint
+        for e, d in zip(events["event_id"], events["date_start"], strict=True)
+    }
+    cut = date.fromisoformat(split)
+    pairs = pairs.assign(after=pairs["event_id"].map(lambda e: when[e] >= cut))
+    pairs = pairs[(pairs["year"] >= start) & (pairs["year"] <= end)]
+    months_before = (cut.year - start) * 12 + cut.month - 1 + (cut.day - 1) / 31
+    months_after = (end + 1 - cut.year) * 12 - (cut.month - 1) - (cut.day - 1) / 31
+    rows = []
+    for a, b in combinations(sorted(focal_states), 2):
+        dyad = f"{a}-{b}"
+        mine = pairs[pairs["dyad"] == dyad]
+        for side, months in (("before", months_before), ("after", months_after)):
+            part = mine[mine["after"] == (side == "after")]
+            row = {"dyad": dyad, "period": side, "months": round(months, 1)}
+            for area in AREAS:
+                row[f"n_{area}"] = int((part["area"] == area).sum())
+            row["n_events"] = len(part)
+            row["per_year"] = round(12 * len(part) / months, 2) if months else float("nan")
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def before_after_latex(table: pd.DataFrame, codebook: Codebook, split: str) -> str:
+    """Before/after counts per dyad and area (booktabs)."""
+    heads = " & ".join(escape(codebook.areas[a]["label"]) for a in AREAS)
+    lines = [
+        r"\begin{table}[htbp]",
+        r"\centering\scriptsize",
+        rf"\caption{{Events per focal dyad and area before and after {escape(split)}}}",
+        r"\label{tab:beforeafter}",
+        r"\begin{tabular}{ll" + "r" * (len(AREAS) + 2) + "}",
+        r"\toprule",
+        rf"Dyad & Period & {heads} & All & Per year \\",
+        r"\midrule",
+    ]
+    for r in table.to_dict("records"):
+        counts = " & ".join(str(r[f"n_{a}"]) for a in AREAS)
+        dyad = escape(r["dyad"].replace("-", "--")) if r["period"] == "before" else ""
+        lines.append(
+            rf"{dyad} & {r['period']} & {counts} & {r['n_events']} & {fmt(r['per_year'], 2)} \\"
+        )
+    months = table.drop_duplicates("period").set_index("period")["months"]
+    lines += [
+        r"\bottomrule",
+        r"\end{tabular}",
+        rf"\par\smallskip\parbox{{0.9\linewidth}}{{\footnotesize Dyad-events among the focal "
+        rf"states by reference date; before: {fmt(months['before'], 1)} months, after: "
+        rf"{fmt(months['after'], 1)} months. An event with three focal states counts for each "
+        r"of its three dyads.}",
+        r"\end{table}",
+        "",
+    ]
+    return "\n".join(lines)
