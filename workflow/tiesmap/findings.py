@@ -203,10 +203,7 @@ def sources_sentence(used: list[str], linking: dict) -> str:
             "third-party datasets that can extend and check them were not part of it."
         )
     listed = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
-    return (
-        f"Besides the hand-coded events, this version of the analysis uses {listed}; "
-        f"{linking['linked_clusters']} events combine records of several sources."
-    )
+    return f"Besides the hand-coded events, this version of the analysis uses {listed}."
 
 
 ARMS_ACTIVITIES = ("arms_sale", "weapons_delivery")

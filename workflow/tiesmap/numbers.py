@@ -47,7 +47,6 @@ def compute_numbers(
         "NCodings": str(len(codings)),
         "NCoders": str(codings["coder"].nunique()),
         "NEvents": str(len(events)),
-        "NDisagreements": str(len(disagreements)),
         "NDisagreementEvents": str(disagreements["event_id"].nunique()),
         "NProvisionalEvents": str(int(events["provisional"].sum())),
         "StudyStart": str(config["period"]["start"]),
@@ -98,8 +97,6 @@ def compute_numbers(
     v["NLinkedClusters"] = str(linking["linked_clusters"])
     v["NLinkConflicts"] = str(linking["conflicts"])
     v["NReviewCandidates"] = str(linking["records_to_review"])
-    v["NSourcesUsed"] = str(len(linking["records_in"]) - 1)
-    v["NSourcesAbsent"] = str(len(set(config["sources"]["use"]) - set(linking["records_in"])))
     return v
 
 
