@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 SETUP_LOG := $(VENV)/setup.log
 CORES ?= 4
 PYTEST_ARGS ?=
-PIP := $(BIN)/pip --disable-pip-version-check --no-input --progress-bar off
+PIP_INSTALL := $(BIN)/pip install --disable-pip-version-check --no-input --progress-bar off
 export TIESMAP_SETUP_LOG := $(SETUP_LOG)
 
 .PHONY: all setup tex test lint lock clean dag download archive report bench check-fresh
@@ -27,8 +27,8 @@ $(STAMP): pyproject.toml requirements.lock
 	@echo "tiesmap: venv: $(VENV) with $$($(PYTHON) --version)"
 	@bash tools/logged.sh $(SETUP_LOG) $(PYTHON) -m venv $(VENV)
 	@echo "tiesmap: packages: requirements.lock into $(VENV) (a few minutes the first time; log $(SETUP_LOG))"
-	@bash tools/logged.sh $(SETUP_LOG) $(PIP) install --upgrade pip
-	@bash tools/logged.sh $(SETUP_LOG) $(PIP) install -c requirements.lock -e '.[dev]'
+	@bash tools/logged.sh $(SETUP_LOG) $(PIP_INSTALL) --upgrade pip
+	@bash tools/logged.sh $(SETUP_LOG) $(PIP_INSTALL) -c requirements.lock -e '.[dev]'
 	@touch $(STAMP)
 
 tex:
