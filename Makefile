@@ -79,7 +79,7 @@ lock: setup
 	@twice=$$(sed -n 's/^\([a-z0-9._-]*\)==.*/\1/p' requirements.lock | sort | uniq -d); \
 	if [ -n "$$twice" ]; then \
 	  echo "tiesmap: the lock pins two versions of: $$twice (a release drops part of Python" \
-	    "$(PYTHON_FLOOR) to 3.13); pin the newest release that supports the whole range" >&2; \
+	    "$(PYTHON_FLOOR) to 3.13); delete its lines from requirements.lock and rerun make lock, which then keeps one release for the whole range" >&2; \
 	  exit 1; fi
 	@for py in $(LOCK_PYTHONS); do \
 	  $(UV) pip compile requirements.lock --python-version $$py --python-platform $(LOCK_PLATFORM) \
