@@ -65,7 +65,7 @@ def test_every_installed_pin_supports_python_3_11_2_to_3_13():
         field = dist.metadata.get("Requires-Python")
         excluded = _excluded(field)
         if excluded:
-            problems.append(f"{name}=={version}: Requires-Python {field} excludes {excluded}")
+            problems.append(f"{name}=={dist.version}: Requires-Python {field} excludes {excluded}")
         checked += 1
     assert checked > 100, checked  # the lock has ~200 pins; a parse slip must not pass
     assert not problems, "\n".join(problems)
