@@ -1,30 +1,41 @@
 # tiesmap: `make` builds everything, `make test` runs the test suite.
-# Both set up .venv (pinned by requirements.lock) and TeX Live first.
+# Both set up .venv (pinned by requirements.lock) and TeX Live first, one line per
+# stage; pip's and apt's output goes to .venv/setup.log.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+SETUP_LOG := $(VENV)/setup.log
 CORES ?= 4
+PYTEST_ARGS ?=
+PIP_INSTALL := $(BIN)/pip install --disable-pip-version-check --no-input --progress-bar off
+export TIESMAP_SETUP_LOG := $(SETUP_LOG)
 
-.PHONY: all setup tex test lint lock clean dag download archive report bench
+.PHONY: all setup tex test lint lock clean dag download archive report bench check-fresh
 
 all: setup tex
+	@echo "tiesmap: build: snakemake --cores $(CORES) (the paper is results/paper.pdf)"
 	$(BIN)/snakemake --cores $(CORES)
 
 setup: $(STAMP)
 
+# The Python check comes before any venv is made: one line if it is too old or
+# cannot make venvs (python3-venv missing), rather than a pip error later.
 $(STAMP): pyproject.toml requirements.lock
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
-	touch $(STAMP)
+	@bash tools/check_python.sh $(PYTHON)
+	@echo "tiesmap: venv: $(VENV) with $$($(PYTHON) --version)"
+	@bash tools/logged.sh $(SETUP_LOG) $(PYTHON) -m venv $(VENV)
+	@echo "tiesmap: packages: requirements.lock into $(VENV) (a few minutes the first time; log $(SETUP_LOG))"
+	@bash tools/logged.sh $(SETUP_LOG) $(PIP_INSTALL) --upgrade pip
+	@bash tools/logged.sh $(SETUP_LOG) $(PIP_INSTALL) -c requirements.lock -e '.[dev]'
+	@touch $(STAMP)
 
 tex:
 	@bash tools/ensure_tex.sh
 
 test: setup tex
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
@@ -48,15 +59,43 @@ archive: setup tex
 report: all
 	$(BIN)/snakemake --report results/report.html
 
-# Re-pin after changing dependencies in pyproject.toml (and environment.yml).
-lock:
-	rm -rf /tmp/tiesmap-lock-venv
-	$(PYTHON) -m venv /tmp/tiesmap-lock-venv
-	/tmp/tiesmap-lock-venv/bin/pip install --quiet '.[dev]'
-	/tmp/tiesmap-lock-venv/bin/pip freeze --exclude tiesmap | LC_ALL=C sort > requirements.lock
+# Re-pin after changing dependencies in pyproject.toml (and environment.yml). One lock
+# for every supported Python: uv resolves it for the whole range from the floor in
+# requires-python (keeping today's pins where they still fit), one version per package;
+# then it checks that each supported Python finds wheels for every pin on Linux x86_64
+# with Debian 12's glibc, the oldest of the supported systems. `make lock LOCK_ARGS=-U`
+# moves every pin to the newest release that fits.
+PYTHON_FLOOR = $(shell sed -n 's/^requires-python *= *">=\([0-9.]*\).*/\1/p' pyproject.toml)
+LOCK_PYTHONS := $(PYTHON_FLOOR) 3.12 3.13
+LOCK_PLATFORM := x86_64-manylinux_2_36
+SDIST_ONLY := connection-pool
+LOCK_ARGS ?=
+UV := $(BIN)/uv --no-config --quiet
+
+lock: setup
+	$(UV) pip compile pyproject.toml --extra dev --universal --python-version $(PYTHON_FLOOR) \
+	  --fork-strategy fewest --no-emit-package tiesmap --custom-compile-command 'make lock' \
+	  $(LOCK_ARGS) -o requirements.lock
+	@twice=$$(sed -n 's/^\([a-z0-9._-]*\)==.*/\1/p' requirements.lock | sort | uniq -d); \
+	if [ -n "$$twice" ]; then \
+	  echo "tiesmap: the lock pins two versions of: $$twice (a release drops part of Python" \
+	    "$(PYTHON_FLOOR) to 3.13); delete its lines from requirements.lock and rerun make lock, which then keeps one release for the whole range" >&2; \
+	  exit 1; fi
+	@for py in $(LOCK_PYTHONS); do \
+	  $(UV) pip compile requirements.lock --python-version $$py --python-platform $(LOCK_PLATFORM) \
+	    --only-binary :all: $(addprefix --no-binary ,$(SDIST_ONLY)) -o /dev/null || exit 1; \
+	  echo "tiesmap: requirements.lock installs from wheels on Python $$py"; \
+	done
 
 dag: setup
 	$(BIN)/python -m tiesmap.cli rulegraph --readme README.md
+
+# A new user's machine: a minimal Debian root made by debootstrap, the project cloned
+# into it, `make` there with a clean environment (tools/check_fresh.sh; needs root).
+# SUITE=bookworm (Python 3.11.2) or SUITE=trixie (3.13). Not part of `make test`.
+SUITE ?= bookworm
+check-fresh:
+	SUITE=$(SUITE) bash tools/check_fresh.sh
 
 # Generated files only: never data/raw, config or code.
 clean:

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Make sure pdflatex and latexmk exist; install Debian's TeX Live packages when
 # they do not and we are allowed to. Prints what to do when we cannot.
+# apt's output goes to $TIESMAP_SETUP_LOG (default .venv/setup.log).
 set -euo pipefail
+log=${TIESMAP_SETUP_LOG:-.venv/setup.log}
 if command -v latexmk >/dev/null 2>&1 && command -v pdflatex >/dev/null 2>&1 \
    && kpsewhich booktabs.sty >/dev/null 2>&1; then
+  echo "tiesmap: TeX: pdflatex, latexmk and booktabs found"
   exit 0
 fi
 pkgs="texlive-latex-base texlive-latex-recommended texlive-fonts-recommended latexmk poppler-utils"
@@ -22,6 +25,8 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 1
   fi
 fi
-echo "tiesmap: installing TeX Live from the distribution's packages: $pkgs"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $pkgs >/dev/null
+echo "tiesmap: TeX: installing TeX Live from the distribution's packages (a few minutes; log $log): $pkgs"
+here=$(dirname "$0")
+bash "$here/logged.sh" "$log" $sudo apt-get update -qq
+bash "$here/logged.sh" "$log" $sudo env DEBIAN_FRONTEND=noninteractive \
+  apt-get install -y -qq --no-install-recommends $pkgs
