@@ -5,6 +5,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# cffconvert (validates CITATION.cff in the tests) pins jsonschema < 4, which the
+# workflow's packages cannot use: it gets its own small venv inside .venv.
+CFF_VENV := $(VENV)/tools/cffconvert
+CFF_STAMP := $(CFF_VENV)/.installed-stamp
+CFFCONVERT := cffconvert==2.0.0
 CORES ?= 4
 
 .PHONY: all setup tex test lint lock clean dag download archive report bench
@@ -12,13 +17,18 @@ CORES ?= 4
 all: setup tex
 	$(BIN)/snakemake --cores $(CORES)
 
-setup: $(STAMP)
+setup: $(STAMP) $(CFF_STAMP)
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
+
+$(CFF_STAMP): Makefile
+	$(PYTHON) -m venv $(CFF_VENV)
+	$(CFF_VENV)/bin/pip install --quiet '$(CFFCONVERT)'
+	touch $(CFF_STAMP)
 
 tex:
 	@bash tools/ensure_tex.sh

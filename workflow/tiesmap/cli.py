@@ -258,9 +258,18 @@ def cmd_network(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     import pandas as pd
 
+    from tiesmap.codebook import load_codebook
+    from tiesmap.config import load_config
     from tiesmap.export import export_panel
 
-    export_panel(pd.read_parquet(args.index), args.outdir)
+    config = load_config(args.config)
+    export_panel(
+        pd.read_parquet(args.index),
+        args.outdir,
+        events=pd.read_parquet(args.events),
+        analysis_events=pd.read_parquet(args.analysis_events),
+        codebook=load_codebook(config["codebook"]),
+    )
     return 0
 
 
@@ -726,8 +735,10 @@ def build_parser() -> argparse.ArgumentParser:
     verb(
         "export",
         cmd_export,
-        "CSV, Stata and datapackage.json of the panel",
+        "CSV, Parquet, R and Stata files of the panels and events, and datapackage.json",
         index="tie index",
+        events="merged events parquet",
+        analysis_events="linked analysis events parquet",
         outdir="folder",
     )
     verb(
