@@ -577,6 +577,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 "rejected_reasons": result.rejected["reason"].value_counts().sort_index().to_dict()
                 if len(result.rejected)
                 else {},
+                **result.notes,
             },
         )
         write_csv(result.rejected, Path(args.report).with_suffix(".rejected.csv"))
