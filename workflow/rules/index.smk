@@ -104,7 +104,9 @@ rule export_panel:
         csv="results/data/tie_index.csv",
         dta="results/data/tie_index.dta",
         files=expand(
-            "results/data/{name}.{ext}", name=EXPORTS, ext=["csv", "parquet", "rds", "dta"]
+            "results/data/{name}.{ext}",
+            name=EXPORTS,
+            ext=["csv", "parquet", "rds", "dta"],
         ),
         package="results/data/datapackage.json",
     log:

@@ -1,10 +1,31 @@
 # The paper: LaTeX that only \input's generated files from results/.
 
 
+rule references:
+    input:
+        code=[*code("citations", "covariates"), *SOURCES_CODE],
+    output:
+        "results/references_data.bib",
+    log:
+        "logs/references.log",
+    benchmark:
+        "logs/benchmarks/references.tsv"
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+        sources=" ".join(USED_SOURCES),
+        covariates=" ".join(sorted(COVARIATE_FILES)),
+    shell:
+        "{params.tiesmap} references --sources {params.sources}"
+        " --covariates {params.covariates} --out {output} > {log} 2>&1"
+
+
 rule paper:
     input:
         tex="paper/main.tex",
         bib="paper/references.bib",
+        data_bib="results/references_data.bib",
         numbers="results/numbers.tex",
         tables=[
             "results/tables/operationalization.tex",

@@ -273,6 +273,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_references(args: argparse.Namespace) -> int:
+    from tiesmap.citations import bibliography, used_citations
+
+    keys = used_citations(args.sources, args.covariates)
+    out = _ensure_parent(args.out)
+    out.write_text(bibliography(keys), encoding="utf-8")
+    print(f"wrote {len(keys)} data citations to {out}")
+    return 0
+
+
 def _external_files(pairs: list[str] | None) -> dict[str, str]:
     return dict(p.split("=", 1) for p in pairs or [])
 
@@ -742,6 +752,14 @@ def build_parser() -> argparse.ArgumentParser:
         analysis_events="linked analysis events parquet",
         outdir="folder",
     )
+    p = verb(
+        "references",
+        cmd_references,
+        "BibTeX of the datasets a build used (adapters' and covariate verbs' citations)",
+        out="BibTeX file",
+    )
+    p.add_argument("--sources", nargs="*", default=[], help="event sources read")
+    p.add_argument("--covariates", nargs="*", default=[], help="covariate files joined")
     verb(
         "covariates",
         cmd_covariates,

@@ -57,6 +57,9 @@ from tiesmap.errors import InputError, Problem
 from tiesmap.sources import AdapterResult, rejected_table
 from tiesmap.sources.events import event_table
 
+# BibTeX keys of this source (tiesmap.citations): the paper cites it when a build reads it.
+CITES = ("sipri_atdb",)
+
 ENCODING = "latin-1"  # SIPRI exports are ISO-8859-1, not UTF-8
 MAX_PREAMBLE_LINES = 50  # the header sits on line 12 today; stop early on non-SIPRI files
 DEFAULT_SOURCE_LABEL = (
