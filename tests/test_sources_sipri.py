@@ -442,32 +442,30 @@ def test_every_bad_row_is_rejected_with_line_and_column_and_the_rest_ingests(tmp
     assert "no delivery years" in bad["trade-register line 12"]
 
 
-def _broken_comment(rows: list[list[str]], index: int, at: int) -> str:
-    """The synthetic register with row `index`'s comment broken by an unquoted line
-    break after `at` characters, as some SIPRI vintages export it."""
-    text = synthetic_text(rows)
-    row = rows[index]
-    line = _csv_line(row)
-    comment = row[12]
-    cut = _csv_line([*row[:12], comment[:at]]) + "\n" + _csv_line([comment[at:], *row[13:]])
-    assert line in text
-    return text.replace(line, cut)
+def broken_comments(rows: list[list[str]], breaks: dict[int, int]) -> str:
+    """The synthetic register with the comment of row i (0-based) broken by an
+    unquoted line break after breaks[i] characters, as some SIPRI vintages export it."""
+    lines = [*SYNTHETIC_PREAMBLE, _csv_line(list(DEAL_HEADER))]
+    for i, row in enumerate(rows):
+        if i in breaks:
+            at = breaks[i]
+            lines.append(_csv_line([*row[:12], row[12][:at]]))
+            lines.append(_csv_line([row[12][at:], *row[13:]]))
+        else:
+            lines.append(_csv_line(row))
+    return "\n".join(lines) + "\n"
 
 
 def test_comment_broken_over_two_lines_is_joined_and_reported(tmp_path):
     rows = [list(r) for r in SYNTHETIC_DEALS]
     rows[0][12] = "Synthetic; delivered in three batches"
     rows[1][12] = "Synthetic second-hand guns"
-    text = _broken_comment(rows, 0, 10)
-    text = _broken_comment(rows, 1, 9).replace(
-        _csv_line(rows[0]), text.split("\n")[6] + "\n" + text.split("\n")[7]
-    )
+    text = broken_comments(rows, {0: 10, 1: 9})
+    assert text.split("\n")[6].rsplit(",", 1)[1] == "Synthetic;"  # line 7 ends mid-comment
     path = write_synthetic(tmp_path / "reg.csv", text)
     register = read_register(path)
     assert register.repairs == ((7, 8), (9, 10))
     assert register.malformed == ()
-    comments_cut = text.split("\n")[6].rsplit(",", 1)[1]
-    assert comments_cut == "Synthetic;"
     result = ingest(path, WARS)
     assert result.counts["rows_repaired"] == 2
     assert result.notes["repairs"] == {
