@@ -7,6 +7,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SETUP_LOG := $(VENV)/setup.log
+# cffconvert (validates CITATION.cff in the tests) pins jsonschema < 4, which the
+# workflow's packages cannot use: it gets its own small venv inside .venv.
+CFF_VENV := $(VENV)/tools/cffconvert
+CFF_STAMP := $(CFF_VENV)/.installed-stamp
+CFFCONVERT := cffconvert==2.0.0
 CORES ?= 4
 PYTEST_ARGS ?=
 PIP_INSTALL := $(BIN)/pip install --disable-pip-version-check --no-input --progress-bar off
@@ -18,7 +23,7 @@ all: setup tex
 	@echo "tiesmap: build: snakemake --cores $(CORES) (the paper is results/paper.pdf)"
 	$(BIN)/snakemake --cores $(CORES)
 
-setup: $(STAMP)
+setup: $(STAMP) $(CFF_STAMP)
 
 # The Python check comes before any venv is made: one line if it is too old or
 # cannot make venvs (python3-venv missing), rather than a pip error later.
@@ -30,6 +35,12 @@ $(STAMP): pyproject.toml requirements.lock
 	@bash tools/logged.sh $(SETUP_LOG) $(PIP_INSTALL) --upgrade pip
 	@bash tools/logged.sh $(SETUP_LOG) $(PIP_INSTALL) -c requirements.lock -e '.[dev]'
 	@touch $(STAMP)
+
+$(CFF_STAMP): Makefile | $(STAMP)
+	@echo "tiesmap: packages: $(CFFCONVERT) into $(CFF_VENV) (checks CITATION.cff)"
+	@bash tools/logged.sh $(SETUP_LOG) $(PYTHON) -m venv $(CFF_VENV)
+	@bash tools/logged.sh $(SETUP_LOG) $(CFF_VENV)/bin/pip install --disable-pip-version-check --no-input --progress-bar off '$(CFFCONVERT)'
+	@touch $(CFF_STAMP)
 
 tex:
 	@bash tools/ensure_tex.sh

@@ -429,6 +429,13 @@ def test_bad_input_is_reported_cleanly(name, runs):
     if case.expected_exit == "0":
         for out in run.outputs[:1]:
             assert (run.project / out).exists(), f"accepted input but no {out}\n{info}"
+        if case.expected_message:  # accepted, but the bad row is rejected with its reason
+            rejected = (run.project / run.outputs[2]).read_text(encoding="utf-8")
+            line = f"line {case.expected_row}" if case.expected_row else ""
+            assert any(
+                case.expected_message.lower() in r.lower() and line in r
+                for r in rejected.splitlines()
+            ), f"no rejected row ({line}) with {case.expected_message!r}:\n{rejected}\n{info}"
         return
     assert not new, f"files written despite bad input: {new}\n{info}"
     for out in run.outputs:

@@ -198,16 +198,17 @@ def _register(tmp_path: Path, header, rows: list[str]) -> Path:
     return path
 
 
-def test_sipri_deal_and_delivery_year_repeated_is_an_error(tmp_path):
+def test_sipri_deal_and_delivery_year_repeated_is_rejected(tmp_path):
     rows = [_delivery("900001", "2021"), _delivery("900001", "2022"), _delivery("900001", "2021")]
-    got = problems(sipri.read_register, _register(tmp_path, sipri.DELIVERY_HEADER, rows))
-    assert got == [
+    register = sipri.read_register(_register(tmp_path, sipri.DELIVERY_HEADER, rows))
+    assert register.malformed == (
         (
             9,
-            "SIPRI AT Database ID",
-            "deal with delivery year 2021 repeated (first on line 7): its TIV would count twice",
-        )
-    ]
+            "SIPRI AT Database ID 900001: deal with delivery year 2021 repeated (first on "
+            "line 7): its TIV would count twice",
+        ),
+    )
+    assert [r.line for r in register.records] == [7, 8]
     result = sipri.ingest(_register(tmp_path, sipri.DELIVERY_HEADER, rows[:2]), WARS)
     assert result.table["tiv"].tolist() == [2.0, 2.0]  # one event per deal and year
 
@@ -223,12 +224,13 @@ def test_sipri_delivery_years_must_be_plausible():
 
 def test_sipri_implausible_delivery_year_names_row_and_column(tmp_path):
     deal = "Iran,China,1999,,30,,Mockmissile,missile,30,,0000; 2002,New,x,1,30,30"
-    got = problems(sipri.read_register, _register(tmp_path, sipri.DEAL_HEADER, [deal]))
-    assert [(r, c) for r, c, _ in got] == [(7, "col 11 (Year(s) of delivery)")]
-    assert "year 0000" in got[0][2]
+    register = sipri.read_register(_register(tmp_path, sipri.DEAL_HEADER, [deal]))
+    [(line, why)] = register.malformed
+    assert line == 7 and why.startswith("col 11 (Year(s) of delivery): year 0000")
     rows = [_delivery("900001", "0000")]
-    got = problems(sipri.read_register, _register(tmp_path, sipri.DELIVERY_HEADER, rows))
-    assert [(r, c) for r, c, _ in got] == [(7, "Delivery year")]
+    register = sipri.read_register(_register(tmp_path, sipri.DELIVERY_HEADER, rows))
+    [(line, why)] = register.malformed
+    assert line == 7 and why.startswith("Delivery year: year 0000")
 
 
 # ------------------------------------------------------- shared table builders

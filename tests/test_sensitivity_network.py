@@ -124,12 +124,16 @@ def test_export_writes_valid_datapackage_and_stata(tmp_path):
         }
     )
     export_panel(panel, tmp_path)
-    back = pd.read_stata(tmp_path / "tie_index.dta")
+    back = pd.read_stata(tmp_path / "tie_index.dta", convert_categoricals=False)
+    labelled = pd.read_stata(tmp_path / "tie_index.dta")
+    assert labelled["uncollected_contacts"].tolist() == ["no", "yes"]
     assert back["tie_index"].tolist()[0] == 0.5 and np.isnan(back["tie_index"].tolist()[1])
     assert back["uncollected_contacts"].tolist() == [0, 1]
     package = json.loads((tmp_path / "datapackage.json").read_text())
     fields = package["resources"][0]["schema"]["fields"]
-    assert [f["name"] for f in fields] == list(panel.columns)
+    codes = ["ccode1", "ccode2", "gwno1", "gwno2"]
+    at = list(panel.columns).index("state_b") + 1  # codes follow the two states
+    assert [f["name"] for f in fields] == [*panel.columns[:at], *codes, *panel.columns[at:]]
     first = (tmp_path / "tie_index.dta").read_bytes()
     export_panel(panel, tmp_path)
     assert (tmp_path / "tie_index.dta").read_bytes() == first  # no time stamp

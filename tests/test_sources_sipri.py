@@ -302,6 +302,7 @@ def test_delivery_year_layout_is_detected_and_used(tmp_path):
         "deals_mapped": 3,
         "deals_rejected": 1,
         "events": 3,
+        "rows_repaired": 0,
         "rejected_supplier_international_organisation": 1,
     }
 
@@ -406,40 +407,130 @@ def test_wrong_columns_are_all_listed(tmp_path):
     ]
 
 
-def test_every_bad_row_is_reported_with_line_and_column(tmp_path):
+def rejected_rows(result: AdapterResult) -> dict[str, str]:
+    return dict(zip(result.rejected["source_record"], result.rejected["reason"], strict=True))
+
+
+def test_every_bad_row_is_rejected_with_line_and_column_and_the_rest_ingests(tmp_path):
     rows = [list(r) for r in SYNTHETIC_DEALS]
     rows[0][2] = "199x"  # line 7: garbled order year
     rows[1][9] = "maybe"  # line 8: flag that is not '?'
     rows[2] = rows[2][:10]  # line 9: truncated row
     rows[4][10] = "2011; 20"  # line 11: garbled delivery years
     rows[4][15] = "n/a"  # line 11: TIV not a number
-    found = problems_of(write_synthetic(tmp_path / "reg.csv", synthetic_text(rows)))
-    assert found == [
-        (7, "col 3 (Year of order)", "not a four-digit year"),
-        (8, "col 10 ('?' flag of Number delivered)", "flag must be empty or '?'"),
-        (9, None, "row has 10 cells but the header has 16 (truncated or garbled row)"),
-        (
-            11,
-            "col 11 (Year(s) of delivery)",
-            "not a '; '-separated list of distinct four-digit years",
-        ),
-        (11, "col 16 (SIPRI TIV of delivered weapons)", "not a non-negative number"),
+    result = ingest(write_synthetic(tmp_path / "reg.csv", synthetic_text(rows)), WARS)
+    bad = rejected_rows(result)
+    assert bad["trade-register line 7"] == (
+        "malformed row: col 3 (Year of order): not a four-digit year ('199x')"
+    )
+    assert bad["trade-register line 8"] == (
+        "malformed row: col 10 ('?' flag of Number delivered): flag must be empty or '?' ('maybe')"
+    )
+    assert bad["trade-register line 9"].startswith(
+        "malformed row: row has 10 cells but the header has 16 (truncated or garbled row"
+    )
+    assert bad["trade-register line 11"] == (
+        "malformed row: col 16 (SIPRI TIV of delivered weapons): not a non-negative number "
+        "('n/a'); col 11 (Year(s) of delivery): not a '; '-separated list of distinct "
+        "four-digit years ('2011; 20')"
+    )
+    assert result.counts["rejected_malformed_row"] == 4
+    assert result.counts["rows_read"] == 6
+    # the good rows still ingest: line 10 (non-state recipient) and 12 (no delivery)
+    # are rejected for their own reasons, so no events remain but the rest was read
+    assert "non-state actor" in bad["trade-register line 10"]
+    assert "no delivery years" in bad["trade-register line 12"]
+
+
+def broken_comments(rows: list[list[str]], breaks: dict[int, int]) -> str:
+    """The synthetic register with the comment of row i (0-based) broken by an
+    unquoted line break after breaks[i] characters, as some SIPRI vintages export it."""
+    lines = [*SYNTHETIC_PREAMBLE, _csv_line(list(DEAL_HEADER))]
+    for i, row in enumerate(rows):
+        if i in breaks:
+            at = breaks[i]
+            lines.append(_csv_line([*row[:12], row[12][:at]]))
+            lines.append(_csv_line([row[12][at:], *row[13:]]))
+        else:
+            lines.append(_csv_line(row))
+    return "\n".join(lines) + "\n"
+
+
+def test_comment_broken_over_two_lines_is_joined_and_reported(tmp_path):
+    rows = [list(r) for r in SYNTHETIC_DEALS]
+    rows[0][12] = "Synthetic; delivered in three batches"
+    rows[1][12] = "Synthetic second-hand guns"
+    text = broken_comments(rows, {0: 10, 1: 9})
+    assert text.split("\n")[6].rsplit(",", 1)[1] == "Synthetic;"  # line 7 ends mid-comment
+    path = write_synthetic(tmp_path / "reg.csv", text)
+    register = read_register(path)
+    assert register.repairs == ((7, 8), (9, 10))
+    assert register.malformed == ()
+    result = ingest(path, WARS)
+    assert result.counts["rows_repaired"] == 2
+    assert result.notes["repairs"] == {
+        "count": 2,
+        "rows": [
+            "lines 7 and 8 joined: a line break inside the Comments cell",
+            "lines 9 and 10 joined: a line break inside the Comments cell",
+        ],
+    }
+    # the joined deals give the same events as the unbroken file, at their first line
+    clean = ingest(write_synthetic(tmp_path / "clean.csv", synthetic_text(rows)), WARS)
+    assert result.table["tiv"].tolist() == clean.table["tiv"].tolist()
+    assert result.table["event_id"].tolist()[:3] == [
+        "sipri-L7-2001",
+        "sipri-L7-2002",
+        "sipri-L7-2003",
     ]
 
 
-def test_missing_release_line_is_an_error(tmp_path):
+def test_short_row_that_does_not_rejoin_is_rejected_and_the_rest_ingests(tmp_path):
+    rows = [list(r) for r in SYNTHETIC_DEALS]
+    text = synthetic_text(rows)
+    line = _csv_line(rows[0])
+    # break inside 'Weapon description' (col 8), not inside Comments: not joined
+    broken = _csv_line(rows[0][:7] + ["anti-ship"]) + "\n" + _csv_line(["missile", *rows[0][8:]])
+    result = ingest(write_synthetic(tmp_path / "reg.csv", text.replace(line, broken)), WARS)
+    bad = rejected_rows(result)
+    assert result.counts["rows_repaired"] == 0
+    assert bad["trade-register line 7"].startswith("malformed row: row has 8 cells")
+    assert bad["trade-register line 8"].startswith("malformed row: row has 9 cells")
+    assert "sipri-L9-2021" in set(result.table["event_id"])  # the next deal still ingests
+
+
+def test_joined_row_rule():
+    from tiesmap.sources.sipri import joined_row
+
+    assert joined_row(["a", "b", "c1"], ["c2", "d"], 4, 2) == ["a", "b", "c1\nc2", "d"]
+    assert joined_row(["a", "b", "c1"], ["c2", "d", "e"], 4, 2) is None  # too many cells
+    assert joined_row(["a", "b1"], ["b2", "c", "d"], 4, 2) is None  # break not in Comments
+    assert joined_row(["a", "b", "c1"], ["c2", "d"], 4, None) is None  # layout has no Comments
+
+
+def test_other_preambles_are_read(tmp_path):
+    preamble = ["SIPRI Arms Transfers Database", "Information generated: 15 March 2021", ""]
+    register = read_register(write_synthetic(tmp_path / "r.csv", synthetic_text(preamble=preamble)))
+    assert register.generated == "Information generated: 15 March 2021"
+    assert len(register.records) == len(SYNTHETIC_DEALS)
+
+
+def test_missing_release_line_is_reported_not_fatal(tmp_path):
     preamble = SYNTHETIC_PREAMBLE[:-1]
-    found = problems_of(write_synthetic(tmp_path / "r.csv", synthetic_text(preamble=preamble)))
-    assert len(found) == 1
-    assert "Data generated" in found[0][2]
+    result = ingest(write_synthetic(tmp_path / "r.csv", synthetic_text(preamble=preamble)), WARS)
+    assert result.notes["release"] == ""
+    assert result.table["source"].str.endswith("release date not stated in the export").all()
+    assert len(result.table) == 6  # 3 + 2 + 1 delivery years of the mapped deals
 
 
-def test_cut_last_line_is_reported_as_truncated(tmp_path):
+def test_cut_last_line_is_rejected_as_truncated(tmp_path):
     text = synthetic_text().rstrip("\n")[:-1]  # '...,0' -> '...,': still 16 cells
-    found = problems_of(write_synthetic(tmp_path / "reg.csv", text))
-    assert found == [
-        (None, None, "file does not end with a line break: the export looks truncated")
-    ]
+    result = ingest(write_synthetic(tmp_path / "reg.csv", text), WARS)
+    bad = rejected_rows(result)
+    assert bad["trade-register line 12"] == (
+        "malformed row: last row does not end with a line break: the export looks truncated"
+    )
+    assert result.counts["rows_read"] == 6
 
 
 def test_header_without_rows_is_an_error(tmp_path):
@@ -471,11 +562,17 @@ def test_garbage_bytes_raise_input_error(data):
 
 @FAST
 @given(st.integers(min_value=0, max_value=len(SYNTHETIC_BYTES) - 1))
-def test_truncated_files_raise_input_error(cut):
-    # A cut exactly at a line end after the header leaves a shorter valid file.
-    assume(cut <= HEADER_END or SYNTHETIC_BYTES[cut - 1 : cut] != b"\n")
-    with pytest.raises(InputError):
-        _ingest_bytes(SYNTHETIC_BYTES[:cut])
+def test_truncated_files_raise_or_reject_the_cut_row(cut):
+    """A file cut before its first data row is not a register; a file cut inside a
+    row ingests the rows before it and rejects the cut one as truncated."""
+    if cut <= HEADER_END:
+        with pytest.raises(InputError):
+            _ingest_bytes(SYNTHETIC_BYTES[:cut])
+        return
+    assume(SYNTHETIC_BYTES[cut - 1 : cut] != b"\n")
+    result = _ingest_bytes(SYNTHETIC_BYTES[:cut])
+    line = SYNTHETIC_BYTES[:cut].count(b"\n") + 1
+    assert "truncated" in rejected_rows(result)[f"trade-register line {line}"]
 
 
 _cells = st.one_of(

@@ -64,6 +64,12 @@ def coder_file(coder):
     )
 
 
+# Adapters that some verbs load by name (citations, ingest): every module of sources/.
+SOURCE_MODULES = [
+    f"tiesmap.sources.{p.stem}"
+    for p in sorted(Path(PACKAGE, "sources").glob("*.py"))
+    if p.stem != "__init__"
+]
 CODER_FILES = [coder_file(c) for c in config["codings"]["coders"]]
 # The corrections log and the series table, checked with the coder files.
 CODING_RECORDS = [

@@ -144,13 +144,25 @@ rule validation:
         " --years {output.years} --table {output.table} 2> {log}"
 
 
+EXPORTS = ["tie_index", "directed_dyad_year", "events"]
+
+
 rule export_panel:
     input:
         index="data/processed/tie_index.parquet",
+        events="data/processed/events.parquet",
+        analysis_events="data/processed/analysis_events.parquet",
+        config=CONFIG_FILE,
+        codebook=config["codebook"],
         code=code_for("export"),
     output:
         csv="results/data/tie_index.csv",
         dta="results/data/tie_index.dta",
+        files=expand(
+            "results/data/{name}.{ext}",
+            name=EXPORTS,
+            ext=["csv", "parquet", "rds", "dta"],
+        ),
         package="results/data/datapackage.json",
     log:
         "logs/export_panel.log",
@@ -162,4 +174,6 @@ rule export_panel:
         tiesmap=TIESMAP,
         outdir=lambda wildcards, output: str(Path(output.csv).parent),
     shell:
-        "{params.tiesmap} export --index {input.index} --outdir {params.outdir} 2> {log}"
+        "{params.tiesmap} export --config {input.config} --index {input.index}"
+        " --events {input.events} --analysis-events {input.analysis_events}"
+        " --outdir {params.outdir} 2> {log}"

@@ -28,12 +28,33 @@ rule replication:
         " --table {output.table} 2> {log}"
 
 
+rule references:
+    input:
+        code=code_for("references", *SOURCE_MODULES),
+    output:
+        "results/references_data.bib",
+    log:
+        "logs/references.log",
+    benchmark:
+        "logs/benchmarks/references.tsv"
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+        sources=" ".join(USED_SOURCES),
+        covariates=" ".join(sorted(COVARIATE_FILES)),
+    shell:
+        "{params.tiesmap} references --sources {params.sources}"
+        " --covariates {params.covariates} --out {output} > {log} 2>&1"
+
+
 rule paper:
     input:
         tex="paper/main.tex",
         replication="results/replication.tex",
         inputs_table="results/tables/inputs.tex",
         bib="paper/references.bib",
+        data_bib="results/references_data.bib",
         numbers="results/numbers.tex",
         tables=[
             "results/tables/operationalization.tex",

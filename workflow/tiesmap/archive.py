@@ -17,6 +17,10 @@ from tiesmap.manifest import load_manifest
 
 INCLUDE = (
     "README.md",
+    "LICENSE",
+    "CITATION.cff",
+    ".zenodo.json",
+    ".ci",
     "Snakefile",
     "Makefile",
     "pyproject.toml",

@@ -352,9 +352,28 @@ def cmd_table_before_after(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     import pandas as pd
 
+    from tiesmap.codebook import load_codebook
+    from tiesmap.config import load_config
     from tiesmap.export import export_panel
 
-    export_panel(pd.read_parquet(args.index), args.outdir)
+    config = load_config(args.config)
+    export_panel(
+        pd.read_parquet(args.index),
+        args.outdir,
+        events=pd.read_parquet(args.events),
+        analysis_events=pd.read_parquet(args.analysis_events),
+        codebook=load_codebook(config["codebook"]),
+    )
+    return 0
+
+
+def cmd_references(args: argparse.Namespace) -> int:
+    from tiesmap.citations import bibliography, used_citations
+
+    keys = used_citations(args.sources, args.covariates)
+    out = _ensure_parent(args.out)
+    out.write_text(bibliography(keys), encoding="utf-8")
+    print(f"wrote {len(keys)} data citations to {out}")
     return 0
 
 
@@ -700,6 +719,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 "rejected_reasons": result.rejected["reason"].value_counts().sort_index().to_dict()
                 if len(result.rejected)
                 else {},
+                **result.notes,
             },
         )
         write_csv(result.rejected, Path(args.report).with_suffix(".rejected.csv"))
@@ -931,10 +951,20 @@ def build_parser() -> argparse.ArgumentParser:
     verb(
         "export",
         cmd_export,
-        "CSV, Stata and datapackage.json of the panel",
+        "CSV, Parquet, R and Stata files of the panels and events, and datapackage.json",
         index="tie index",
+        events="merged events parquet",
+        analysis_events="linked analysis events parquet",
         outdir="folder",
     )
+    p = verb(
+        "references",
+        cmd_references,
+        "BibTeX of the datasets a build used (adapters' and covariate verbs' citations)",
+        out="BibTeX file",
+    )
+    p.add_argument("--sources", nargs="*", default=[], help="event sources read")
+    p.add_argument("--covariates", nargs="*", default=[], help="covariate files joined")
     verb(
         "covariates",
         cmd_covariates,

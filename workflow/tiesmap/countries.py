@@ -1,4 +1,5 @@
-"""Country names and codes: English names, ISO3 and Correlates of War (COW) codes.
+"""Country names and codes: English names, ISO3, Correlates of War (COW) and
+Gleditsch-Ward (GW) codes.
 
 country_converter does the name matching. It has no COW classification, so COW
 codes come from its Gleditsch-Ward codes plus the few documented cases where the
@@ -51,6 +52,45 @@ COW_OVERRIDES: dict[str, int] = {
 }
 
 HISTORICAL = {"SUN", "YUG", "CSK", "DDR"}
+
+# Year-aware codes: states whose code changed while the ISO3 code stayed the same.
+# (iso3, first year, last year or None, code); the year is that of 31 December, so a
+# state-year takes the code the state held at the end of the year. Written from the
+# code lists themselves:
+#   COW: Correlates of War Project (2017), State System Membership List v2016,
+#        https://correlatesofwar.org/data-sets/state-system-membership/
+#        (255 Germany from 3 Oct 1990, 260 German Federal Republic 1955-1990;
+#        679 Yemen from 22 May 1990, 678 Yemen Arab Republic 1926-1990).
+#   GW:  Gleditsch, K. S. and Ward, M. D. (1999), "A revised list of independent
+#        states since the Congress of Vienna", International Interactions 25(4),
+#        list updated to 2017 (ksgleditsch.com/data-4.html): 260 Germany from 1949
+#        (GW keeps the FRG's code after unification), 678 Yemen (the Arab Republic's
+#        code continues), 345 Yugoslavia / Serbia and Montenegro until 4 June 2006,
+#        340 Serbia from 5 June 2006, 816 Vietnam, 316 Czech Republic.
+# tests/test_countries.py checks them against peacesciencer's cow_states and
+# gw_states tables where ../shared holds them.
+COW_BY_YEAR: tuple[tuple[str, int, int | None, int], ...] = (
+    ("DEU", 1955, 1989, 260),
+    ("DEU", 1990, None, 255),
+    ("YEM", 1926, 1989, 678),
+    ("YEM", 1990, None, 679),
+)
+GW_BY_YEAR: tuple[tuple[str, int, int | None, int], ...] = (
+    ("DEU", 1949, None, 260),
+    ("YEM", 1918, None, 678),
+    ("SRB", 1918, 2005, 345),
+    ("SRB", 2006, None, 340),
+)
+# country_converter's 'GWcode' column is not the GW list for these states.
+GW_OVERRIDES: dict[str, int] = {
+    "VNM": 816,
+    "CZE": 316,
+    "YEM": 678,
+    "SUN": 365,
+    "YUG": 345,
+    "CSK": 315,
+    "DDR": 265,
+}
 
 # Names shared by several states. country_converter picks one ('Korea' -> KOR), so
 # a coder's "Korea" would silently become South Korea. These are never matched;
@@ -135,3 +175,33 @@ def to_name(iso3: str) -> str:
         return names[iso3]
     result = _converter().convert(iso3, src="ISO3", to="name_short", not_found=iso3)
     return str(result)
+
+
+def _by_year(
+    table: tuple[tuple[str, int, int | None, int], ...], iso3: str, year: int
+) -> int | None:
+    for code_iso3, first, last, code in table:
+        if code_iso3 == iso3 and first <= year and (last is None or year <= last):
+            return code
+    return None
+
+
+@lru_cache(maxsize=8192)
+def cow_code(iso3: str, year: int) -> int | None:
+    """COW state code of `iso3` in `year` (31 December); None where it has none."""
+    return _by_year(COW_BY_YEAR, iso3, year) or to_cow(iso3)
+
+
+@lru_cache(maxsize=8192)
+def gw_code(iso3: str, year: int) -> int | None:
+    """Gleditsch-Ward state code of `iso3` in `year` (31 December); None where it has none."""
+    found = _by_year(GW_BY_YEAR, iso3, year)
+    if found is not None:
+        return found
+    if iso3 in GW_OVERRIDES:
+        return GW_OVERRIDES[iso3]
+    result = _converter().convert(iso3, src="ISO3", to="GWcode", not_found=_NOT_FOUND)
+    try:
+        return int(result)
+    except (TypeError, ValueError):
+        return None

@@ -16,7 +16,9 @@ Sources that list only events (alliances, disputes, contiguity, sanctions) are c
 for their years: a dyad-year (or state-year) absent from them within `coverage`
 (default: the table's first to last year) is 0, outside it NaN.
 
-Citations for the tables are in `tiesmap.sources.peacesciencer.CITATIONS`,
+Each verb carries the BibTeX keys of the data it adds (`verb.cites`, set by
+`tiesmap.citations.cites`; empty for verbs that use only the config); the texts are in
+`tiesmap.citations`, from `tiesmap.sources.peacesciencer.CITATIONS`,
 `tiesmap.sources.unga.CITATION` and `tiesmap.sources.gsdb.CITATION`.
 """
 
@@ -29,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tiesmap.citations import cites
 from tiesmap.sources.unga import DEFAULT_MEASURE, ideal_point_distance
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
@@ -45,6 +48,7 @@ def check_dyad_year_unit(panel: pd.DataFrame) -> None:
         raise ValueError(f"panel has {int(dup.sum())} duplicate dyad-years, e.g. {first}")
 
 
+@cites()
 def add_war_partner(panel: pd.DataFrame, wars: list[dict[str, Any]]) -> pd.DataFrame:
     """`war_partner` = 1 when either state fights a configured war during the year."""
     check_dyad_year_unit(panel)
@@ -57,6 +61,7 @@ def add_war_partner(panel: pd.DataFrame, wars: list[dict[str, Any]]) -> pd.DataF
     return panel.assign(war_partner=flag.astype(int))
 
 
+@cites()
 def add_comembership(
     panel: pd.DataFrame, memberships: dict[str, dict[str, int]], organisation: str, column: str
 ) -> pd.DataFrame:
@@ -69,6 +74,7 @@ def add_comembership(
     return panel.assign(**{column: both.astype(int)})
 
 
+@cites()
 def add_model_covariates(panel: pd.DataFrame, config: dict[str, Any]) -> pd.DataFrame:
     """The covariates derivable from the project's own config (wars, memberships)."""
     panel = add_war_partner(panel, config["wars"])
@@ -196,6 +202,7 @@ def carry_forward(table: pd.DataFrame, keys: Sequence[str], through: int) -> pd.
 # ---------------------------------------------------------------------------------------
 # Verbs
 # ---------------------------------------------------------------------------------------
+@cites("miller2022peacesciencer", "ps_cow_capitals")
 def add_capital_distance(
     panel: pd.DataFrame, capitals: pd.DataFrame, *, carry_forward_to: int | None = None
 ) -> pd.DataFrame:
@@ -215,6 +222,7 @@ def add_capital_distance(
     return _assign(panel, {"capital_distance_km": distance})
 
 
+@cites("miller2022peacesciencer", "ps_cow_mindist")
 def add_min_distance(panel: pd.DataFrame, mindist: pd.DataFrame) -> pd.DataFrame:
     """`mindist_km`: minimum distance between the states on 1 January (`read_mindist`)."""
     check_dyad_year_unit(panel)
@@ -222,6 +230,7 @@ def add_min_distance(panel: pd.DataFrame, mindist: pd.DataFrame) -> pd.DataFrame
     return _assign(panel, {"mindist_km": v["mindist"]})
 
 
+@cites("miller2022peacesciencer", "ps_cow_contdir")
 def add_contiguity(
     panel: pd.DataFrame,
     contiguity: pd.DataFrame,
@@ -244,6 +253,7 @@ def add_contiguity(
     return _assign(panel, {"conttype": conttype, "land_contiguity": land})
 
 
+@cites("miller2022peacesciencer", "ps_atop_alliance")
 def add_alliance(
     panel: pd.DataFrame,
     alliances: pd.DataFrame,
@@ -265,6 +275,7 @@ def add_alliance(
     return _assign(panel, v)
 
 
+@cites("miller2022peacesciencer", "ps_ccode_democracy")
 def add_democracy(
     panel: pd.DataFrame, democracy: pd.DataFrame, measure: str = "v2x_polyarchy"
 ) -> pd.DataFrame:
@@ -284,6 +295,7 @@ def add_democracy(
     )
 
 
+@cites("miller2022peacesciencer", "ps_cow_nmc")
 def add_cinc(panel: pd.DataFrame, nmc: pd.DataFrame) -> pd.DataFrame:
     """`cinc_a`, `cinc_b` and `cinc_ratio` = stronger / weaker CINC (>= 1; NaN when
     either is missing or the weaker is 0)."""
@@ -297,6 +309,7 @@ def add_cinc(panel: pd.DataFrame, nmc: pd.DataFrame) -> pd.DataFrame:
     return _assign(panel, {"cinc_a": a, "cinc_b": b, "cinc_ratio": ratio})
 
 
+@cites("miller2022peacesciencer", "ps_cow_trade_sy")
 def add_trade(panel: pd.DataFrame, trade: pd.DataFrame) -> pd.DataFrame:
     """`trade_a`, `trade_b`: each state's total trade (imports + exports, current
     million USD) from the state-year COW national trade table; NaN if either is missing.
@@ -312,6 +325,7 @@ def add_trade(panel: pd.DataFrame, trade: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+@cites("miller2022peacesciencer", "ps_cow_igo_ndy")
 def add_shared_igos(panel: pd.DataFrame, igos: pd.DataFrame) -> pd.DataFrame:
     """`shared_igos`: IGOs in which both states are full members (`read_igos`)."""
     check_dyad_year_unit(panel)
@@ -319,6 +333,7 @@ def add_shared_igos(panel: pd.DataFrame, igos: pd.DataFrame) -> pd.DataFrame:
     return _assign(panel, {"shared_igos": v["dyadigos"]})
 
 
+@cites("miller2022peacesciencer", "ps_cow_mid_ddydisps")
 def add_mid(
     panel: pd.DataFrame, mids: pd.DataFrame, *, coverage: tuple[int, int] | None = None
 ) -> pd.DataFrame:
@@ -337,6 +352,7 @@ def add_mid(
     )
 
 
+@cites("bailey2017unga")
 def add_ideal_point_distance(
     panel: pd.DataFrame, ideal_points: pd.DataFrame, measure: str = DEFAULT_MEASURE
 ) -> pd.DataFrame:
@@ -347,6 +363,7 @@ def add_ideal_point_distance(
     return _assign(panel, v)
 
 
+@cites("felbermayr2020gsdb", "kirilakha2021gsdb")
 def add_sanctions(
     panel: pd.DataFrame, sanctions: pd.DataFrame, *, coverage: tuple[int, int] | None = None
 ) -> pd.DataFrame:
@@ -359,6 +376,7 @@ def add_sanctions(
     return _assign(panel, v)
 
 
+@cites()
 def add_lag(panel: pd.DataFrame, column: str, k: int = 1) -> pd.DataFrame:
     """`<column>_lag<k>`: the dyad's value k calendar years earlier; NaN at each dyad's
     first k years and wherever that year is absent (a gap)."""

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from tiesmap.citations import cites
 from tiesmap.config import EXTERNAL_COVARIATES
 from tiesmap.covariates import (
     add_alliance,
@@ -41,6 +42,12 @@ def _external_steps() -> dict[str, tuple[Any, Any]]:
     }
 
 
+def external_verb(name: str) -> Any:
+    """The add_* verb that joins the external covariate `name` (manifest name)."""
+    return _external_steps()[name][1]
+
+
+@cites()
 def add_external_covariates(
     panel: pd.DataFrame, files: dict[str, str]
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -58,6 +65,7 @@ def add_external_covariates(
         added = [c for c in panel.columns if c not in before]
         report[name] = {
             "status": "added",
+            "cites": list(verb.cites),
             "columns": added,
             "non_missing": {c: int(panel[c].notna().sum()) for c in added},
         }

@@ -57,6 +57,10 @@ def build_pdf(tex: str | Path, outdir: str | Path, out: str | Path) -> None:
     env = dict(os.environ)
     env.setdefault("SOURCE_DATE_EPOCH", "0")
     env["FORCE_SOURCE_DATE"] = "1"
+    # BibTeX runs in `outdir`: it finds the paper's own .bib files and the generated
+    # data citations (results/references_data.bib, `tiesmap references`) by this path.
+    results = tex.parent.parent / "results"
+    env["BIBINPUTS"] = os.pathsep.join([str(tex.parent), str(results), env.get("BIBINPUTS", "")])
     cmd = [
         "latexmk",
         "-pdf",

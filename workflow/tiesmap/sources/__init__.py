@@ -23,12 +23,14 @@ class AdapterResult:
     """Canonical events (SOURCE_EVENT_COLUMNS) or a covariate table, plus a report.
 
     `rejected` has one row per native record that was not mapped, with columns
-    `source_record` and `reason`; `counts` holds rows read, mapped and rejected.
+    `source_record` and `reason`; `counts` holds rows read, mapped and rejected;
+    `notes` holds what else the ingest report must say (e.g. rows repaired).
     """
 
     table: pd.DataFrame
     rejected: pd.DataFrame
     counts: dict[str, int] = field(default_factory=dict)
+    notes: dict[str, object] = field(default_factory=dict)
 
 
 REJECTED_COLUMNS = ("source_record", "reason")

@@ -40,6 +40,9 @@ from tiesmap.countries import to_iso3
 from tiesmap.errors import InputError, Problem
 from tiesmap.sources import AdapterResult, read_required_columns, rejected_table
 
+# BibTeX keys of this source (tiesmap.citations): the paper cites it when a build reads it.
+CITES = ("aiddata_publicdiplomacy",)
+
 REQUIRED = (
     "receiving_country",
     "year",

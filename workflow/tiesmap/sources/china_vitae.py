@@ -85,6 +85,9 @@ from tiesmap.sources import AdapterResult, rejected_table
 from tiesmap.sources.events import event_table
 from tiesmap.textfiles import csv_table, ragged_rows
 
+# BibTeX keys of this source (tiesmap.citations): the paper cites it when a build reads it.
+CITES = ("chinavitae",)
+
 CODER = "china_vitae"
 SOURCE_LABEL = (
     "China Vitae activity logs (Carnegie Endowment, chinavitae.com), scraped in "

@@ -57,6 +57,11 @@ from tiesmap.errors import InputError, Problem
 from tiesmap.sources import AdapterResult, rejected_table
 from tiesmap.sources.events import event_table
 
+# BibTeX keys of each source this module reads (tiesmap.citations).
+CITES_GDELT = ("leetaru2013gdelt",)
+CITES_ICEWS = ("boschee2015icews",)
+CITES = CITES_GDELT + CITES_ICEWS
+
 MAX_PROBLEMS = 200
 
 # ---------------------------------------------------------------- CAMEO table

@@ -42,6 +42,9 @@ from tiesmap.countries import to_iso3
 from tiesmap.errors import InputError, Problem
 from tiesmap.sources import AdapterResult, read_required_columns
 
+# BibTeX keys of this source (tiesmap.citations): the paper cites it when a build reads it.
+CITES = ("felbermayr2020gsdb", "kirilakha2021gsdb")
+
 CITATION: dict[str, object] = {
     "title": "Global Sanctions Data Base (GSDB)",
     "version": "V3 (2022)",

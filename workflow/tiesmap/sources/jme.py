@@ -57,6 +57,9 @@ from tiesmap.sources.mme import (
     triage,
 )
 
+# BibTeX keys of this source (tiesmap.citations): the paper cites it when a build reads it.
+CITES = ("dorazio_jme",)
+
 CODER = "jme"
 CITATION = (
     "D'Orazio, Joint Military Exercises (JME) dataset, v3 (coder spreadsheet jme_v3.xls, "

@@ -57,6 +57,9 @@ from tiesmap.sources.exercise_dates import (  # noqa: F401
 )
 from tiesmap.textfiles import csv_table, ragged_rows
 
+# BibTeX keys of this source (tiesmap.citations): the paper cites it when a build reads it.
+CITES = ("dorazio2021mme",)
+
 CODER = "mme"
 CITATION = (
     "D'Orazio and Galambos (2021), Multinational Military Exercises (MME) dataset, v7 "

@@ -46,6 +46,9 @@ from tiesmap.countries import to_cow, to_iso3
 from tiesmap.errors import InputError, Problem
 from tiesmap.sources import AdapterResult
 
+# BibTeX keys of this source (tiesmap.citations): the paper cites it when a build reads it.
+CITES = ("miller2022peacesciencer",)
+
 # ---------------------------------------------------------------------------------------
 # Citations, transcribed from the packages' man/*.Rd files (\title, \references) and the
 # `ps_data_version` table (version, BibTeX key). Deprecated objects have no \references

@@ -23,6 +23,16 @@ a deal and delivery year must appear once (a repeated row would count its TIV
 twice). Delivery years must lie between 1900 and next year: a garbled year such
 as '0000' is an error, not an event.
 
+Exports as they come: some vintages break a record over two lines where a
+comment holds a line break (the cell is not quoted), and the preamble differs
+between vintages. A short row whose joining with the next row gives exactly the
+header's number of cells, the break falling inside the Comments cell, is joined
+and the repair reported (`Register.repairs`). Any other malformed row (wrong
+number of cells, unreadable cells, a repeated deal-year, a last row without its
+line break) is rejected with its reason and the rest of the file is read. Only a
+file that is not a SIPRI register (no header, other columns, no rows) stops the
+run.
+
 Reference: SIPRI Arms Transfers Database, https://www.sipri.org/databases/armstransfers
 (cite SIPRI and the release date, since SIPRI revises past data every year).
 """
@@ -46,6 +56,9 @@ from tiesmap.countries import to_cow, to_iso3
 from tiesmap.errors import InputError, Problem
 from tiesmap.sources import AdapterResult, rejected_table
 from tiesmap.sources.events import event_table
+
+# BibTeX keys of this source (tiesmap.citations): the paper cites it when a build reads it.
+CITES = ("sipri_atdb",)
 
 ENCODING = "latin-1"  # SIPRI exports are ISO-8859-1, not UTF-8
 MAX_PREAMBLE_LINES = 50  # the header sits on line 12 today; stop early on non-SIPRI files
@@ -198,6 +211,18 @@ class Register:
     generated: str
     header_line: int
     records: tuple[Record, ...]
+    malformed: tuple[tuple[int, str], ...] = ()  # (line, reason) of rows not read
+    repairs: tuple[tuple[int, int], ...] = ()  # (line, next line) of joined rows
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """What `_read_rows` found: records, malformed rows and joined rows."""
+
+    records: list[Record]
+    malformed: list[tuple[int, str]]
+    repairs: list[tuple[int, int]]
+    last_line: int  # line on which the last non-blank row starts (0: none)
 
 
 @dataclass(frozen=True)
@@ -216,9 +241,10 @@ class War:
 def read_register(path: str | Path) -> Register:
     """Parse a SIPRI trade-register export of either layout, streaming its rows.
 
-    Every problem (missing header, wrong columns, truncated or garbled rows) is
-    collected and raised together as one InputError, so a bad download is
-    diagnosed in one pass.
+    Raises InputError only when the file is not a SIPRI register (missing, not
+    text in the export's encoding, no header, other columns, no data rows); a
+    malformed row is kept in `malformed` with its reason, a record broken over
+    two lines inside its comment is joined and listed in `repairs`.
     """
     path = Path(path)
     file = str(path)
@@ -229,8 +255,7 @@ def read_register(path: str | Path) -> Register:
         with path.open(encoding=encoding, newline="") as fh:
             preamble, header_line, header = _find_header(fh, file)
             layout = detect_layout(header, file, header_line)
-            problems = _preamble_problems(preamble, file)
-            records, row_problems = _read_rows(fh, file, layout, header_line)
+            rows = _read_rows(fh, file, layout, header_line)
     except UnicodeDecodeError as err:  # only possible for a file with a UTF-8 BOM
         raise InputError(
             [
@@ -239,21 +264,14 @@ def read_register(path: str | Path) -> Register:
                 )
             ]
         ) from None
-    problems += row_problems
-    if not _ends_with_newline(path):
-        problems.append(
-            Problem(
-                file,
-                None,
-                None,
-                None,
-                "file does not end with a line break: the export looks truncated",
-            )
-        )
-    if not records and not row_problems:
-        problems.append(Problem(file, header_line, None, None, "no data rows after the header"))
-    if problems:
-        raise InputError(problems)
+    records, malformed = rows.records, dict(rows.malformed)
+    if rows.last_line and not _ends_with_newline(path):
+        cut = "last row does not end with a line break: the export looks truncated"
+        if records and records[-1].line == rows.last_line:
+            records.pop()
+        malformed[rows.last_line] = "; ".join(x for x in (malformed.get(rows.last_line), cut) if x)
+    if not rows.last_line:
+        raise InputError([Problem(file, header_line, None, None, "no data rows after the header")])
     return Register(
         path=file,
         layout=layout,
@@ -261,6 +279,8 @@ def read_register(path: str | Path) -> Register:
         generated=_generated_line(preamble) or "",
         header_line=header_line,
         records=tuple(records),
+        malformed=tuple(sorted(malformed.items())),
+        repairs=tuple(rows.repairs),
     )
 
 
@@ -338,69 +358,93 @@ def detect_layout(header: Sequence[str], file: str = "", line: int | None = None
     return layout
 
 
+_GENERATED = re.compile(r"^(data |information |report )?generated( on)?\s*:?\s*\S", re.I)
+
+
 def _generated_line(preamble: Sequence[str]) -> str | None:
+    """The line that dates the release: 'Data generated: ...' in current exports,
+    'Information generated: ...' or 'Generated on ...' in others; None if absent
+    (the manifest's version then identifies the release)."""
     for line in preamble:
         text = line.strip().strip('"').strip()
-        if text.lower().startswith("data generated"):
+        if _GENERATED.match(text):
             return text
     return None
 
 
-def _preamble_problems(preamble: Sequence[str], file: str) -> list[Problem]:
-    """The 'Data generated' line identifies the release; without it the events
-    could not cite which vintage of SIPRI's revised data they come from."""
-    if _generated_line(preamble) is None:
-        return [
-            Problem(
-                file,
-                None,
-                None,
-                None,
-                "no 'Data generated: ...' line before the header; the release date is "
-                "needed to cite SIPRI (past data are revised every year)",
-            )
-        ]
-    return []
-
-
-def _read_rows(
-    fh: IO[str], file: str, layout: str, header_line: int
-) -> tuple[list[Record], list[Problem]]:
-    """Parse the data rows after the header, one at a time, collecting problems."""
-    n_columns = len(DEAL_HEADER if layout == LAYOUT_DEAL else DELIVERY_HEADER)
-    parse = _parse_deal_row if layout == LAYOUT_DEAL else _parse_delivery_row
+def _physical_rows(fh: IO[str], header_line: int):
+    """(start line, cells or None, csv error or '') for each row after the header."""
     reader = csv.reader(fh)
-    records: list[Record] = []
-    problems: list[Problem] = []
-    first_line: dict[tuple[str, tuple[int, ...]], int] = {}  # (deal, years) -> line
     last = 0
     while True:
         start = header_line + last + 1
         try:
             row = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as err:
-            problems.append(Problem(file, start, None, None, f"CSV parse error: {err}"))
-            break
+            last = reader.line_num
+            yield start, None, f"CSV parse error: {err}"
+            continue
         last = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue  # a blank line is not a record
+        if any(cell.strip() for cell in row):  # a blank line is not a record
+            yield start, row, ""
+
+
+def joined_row(
+    row: Sequence[str], following: Sequence[str], n_columns: int, at: int | None
+) -> list[str] | None:
+    """`row` and the `following` row joined into one record, or None.
+
+    A comment with a line break that the export did not quote splits its record
+    in two: the first part ends inside the Comments cell (column `at`, 0-based)
+    and the second part begins with the rest of it. Joining restores the record
+    only if the cells then number exactly `n_columns` and the join falls on `at`.
+    """
+    if at is None or len(row) >= n_columns or len(row) - 1 != at:
+        return None
+    if len(row) + len(following) - 1 != n_columns:
+        return None
+    return [*row[:-1], row[-1] + "\n" + following[0], *following[1:]]
+
+
+def _read_rows(fh: IO[str], file: str, layout: str, header_line: int) -> _Rows:
+    """Parse the data rows after the header, one at a time: records, the malformed
+    rows with their reasons, and the rows joined across a broken comment."""
+    header = DEAL_HEADER if layout == LAYOUT_DEAL else DELIVERY_HEADER
+    n_columns = len(header)
+    comments = DEAL_FIELDS.index("comments") if layout == LAYOUT_DEAL else None
+    parse = _parse_deal_row if layout == LAYOUT_DEAL else _parse_delivery_row
+    out = _Rows([], [], [], 0)
+    first_line: dict[tuple[str, tuple[int, ...]], int] = {}  # (deal, years) -> line
+    rows = _physical_rows(fh, header_line)
+    pending = next(rows, None)
+    while pending is not None:
+        start, row, error = pending
+        pending = next(rows, None)
+        out = _Rows(out.records, out.malformed, out.repairs, start)
+        if row is None:
+            out.malformed.append((start, error))
+            continue
+        if len(row) != n_columns and pending is not None and pending[1] is not None:
+            joined = joined_row(row, pending[1], n_columns, comments)
+            if joined is not None:
+                out.repairs.append((start, pending[0]))
+                row = joined
+                out = _Rows(out.records, out.malformed, out.repairs, pending[0])
+                pending = next(rows, None)
         if len(row) != n_columns:
-            problems.append(
-                Problem(
-                    file,
+            out.malformed.append(
+                (
                     start,
-                    None,
-                    _clip_row(row),
                     f"row has {len(row)} cells but the header has {n_columns} "
-                    "(truncated or garbled row)",
+                    f"(truncated or garbled row: {_clip_row(row)})",
                 )
             )
             continue
         record, found = parse(row, start, file)
-        problems += found
         if record is None:
+            out.malformed.append((start, "; ".join(_describe(p) for p in found)))
             continue
         if layout == LAYOUT_DELIVERY_YEAR:
             # One row per deal and delivery year: a repeat would count that TIV twice.
@@ -411,20 +455,22 @@ def _read_rows(
                     if record.years
                     else "without a delivery year"
                 )
-                problems.append(
-                    Problem(
-                        file,
+                out.malformed.append(
+                    (
                         start,
-                        DELIVERY_HEADER[0],
-                        record.deal_id,
-                        f"deal {year} repeated (first on line {first_line[key]}): "
-                        "its TIV would count twice",
+                        f"{DELIVERY_HEADER[0]} {record.deal_id}: deal {year} repeated "
+                        f"(first on line {first_line[key]}): its TIV would count twice",
                     )
                 )
                 continue
             first_line[key] = start
-        records.append(record)
-    return records, problems
+        out.records.append(record)
+    return out
+
+
+def _describe(problem: Problem) -> str:
+    value = "" if problem.value is None else f" ({str(problem.value)[:40]!r})"
+    return f"{problem.column}: {problem.message}{value}"
 
 
 def _clip_row(row: Sequence[str]) -> str:
@@ -700,10 +746,13 @@ def ingest(
     """
     war_table = parse_wars(wars)
     register = read_register(path)
-    source = f"{source_label}; trade register, {register.generated}"
+    release = register.generated or "release date not stated in the export"
+    source = f"{source_label}; trade register, {release}"
     rows: list[dict] = []
-    rejected: list[tuple[str, str]] = []
-    reason_counts: Counter[str] = Counter()
+    rejected: list[tuple[str, str]] = [
+        (f"trade-register line {line}", f"malformed row: {why}") for line, why in register.malformed
+    ]
+    reason_counts: Counter[str] = Counter({"malformed_row": len(rejected)} if rejected else {})
     for rec in register.records:
         record_id = f"trade-register line {rec.line}"
         if rec.deal_id:
@@ -723,17 +772,30 @@ def ingest(
         assert supplier is not None and recipient is not None
         rows += _events_of(rec, supplier, recipient, war_table, source, record_id)
     events = event_table(rows, str(path), sort=False)  # in register order
+    n_rows = len(register.records) + len(register.malformed)
     counts = {
-        "rows_read": len(register.records),
-        "deals_mapped": len(register.records) - len(rejected),
+        "rows_read": n_rows,
+        "deals_mapped": n_rows - len(rejected),
         "deals_rejected": len(rejected),
         "events": len(events),
+        "rows_repaired": len(register.repairs),
     }
     counts.update({f"rejected_{k}": v for k, v in sorted(reason_counts.items())})
+    notes = {
+        "release": register.generated,
+        "repairs": {
+            "count": len(register.repairs),
+            "rows": [
+                f"lines {a} and {b} joined: a line break inside the Comments cell"
+                for a, b in register.repairs
+            ],
+        },
+    }
     return AdapterResult(
         table=events,
         rejected=rejected_table(rejected),
         counts=counts,
+        notes=notes,
     )
 
 

@@ -34,6 +34,9 @@ from tiesmap.sources.peacesciencer import (
     map_state_year,
 )
 
+# BibTeX keys of this source (tiesmap.citations): the paper cites it when a build reads it.
+CITES = ("bailey2017unga",)
+
 CITATION: dict[str, object] = {
     "title": "United Nations General Assembly Voting Data: ideal point estimates",
     "version": "July 2025 (IdealpointsJuly2025.dta)",
