@@ -104,9 +104,11 @@ def test_data_macros_count_distinct_events_and_series_status():
 def test_sources_sentence_reads_as_prose_with_and_without_sources():
     alone = sources_sentence(["hand"], {"linked_clusters": 0})
     assert alone.startswith("This version of the analysis rests on the hand-coded events alone")
-    both = sources_sentence(["hand", "sipri", "mme"], {"linked_clusters": 4})
+    linking = {"linked_clusters": 4, "conflicts": 1, "records_to_review": 7, "events_out": 90}
+    both = sources_sentence(["hand", "sipri", "mme"], linking)
     assert "Multinational Military Exercises dataset and arms transfers from the SIPRI" in both
-    assert both.endswith("Arms Transfers Database.")
+    assert "4 events combine records of several sources, 1 ambiguous" in both
+    assert both.endswith("90 events enter the analysis.")
 
 
 def test_arms_flows_are_directed_and_split_by_decade():
@@ -136,3 +138,12 @@ def test_arms_flows_are_directed_and_split_by_decade():
     }
     counted = arms_table(events.assign(tiv=float("nan")), FOCAL, 2005, 2025)
     assert "number of coded transfers" in counted and r"Iran & Russia & 0 & 0 & 1 \\" in counted
+
+
+def test_short_labels_keep_table_rows_short():
+    from tiesmap.findings import short_label
+
+    assert short_label("Peace Mission 2005: first joint exercise") == "Peace Mission 2005"
+    assert short_label("Xi visit (state visit, talks)") == "Xi visit"
+    long = short_label("Russian deputy defence minister Goremykin's military-political delegation")
+    assert long == "Russian deputy defence minister Goremykin's..." and len(long) <= 47

@@ -30,18 +30,25 @@ def constellation(participants: str, focal: tuple[str, ...]) -> str:
     return "--".join(STATE_NAMES.get(s, s) for s in states)
 
 
+def short_label(title: str, width: int = 44) -> str:
+    """A register title cut to its head: up to the first colon or bracket, at most
+    `width` characters (at a word boundary), so a table row stays on one or two lines."""
+    head = title.split(":")[0].split(" (")[0].strip()
+    if len(head) <= width:
+        return head
+    return head[:width].rsplit(" ", 1)[0].rstrip(",;") + "..."
+
+
 def event_labels(assignments: pd.DataFrame, series: pd.DataFrame | None) -> dict[str, str]:
     """A short name per event: the series edition where the event belongs to a
-    recurring series, else the register's title up to its first colon."""
-    labels = {
-        r.event_id: str(r.title).split(":")[0].strip() for r in assignments.itertuples(index=False)
-    }
+    recurring series, else the head of the register's title (`short_label`)."""
+    labels = {r.event_id: short_label(str(r.title)) for r in assignments.itertuples(index=False)}
     if series is not None:
         for r in series.itertuples(index=False):
             if r.status == "coded":
                 for eid in str(r.event_id).split(";"):
                     if eid.strip():
-                        labels[eid.strip()] = str(r.edition)
+                        labels[eid.strip()] = short_label(str(r.edition))
     return labels
 
 
@@ -74,7 +81,7 @@ def findings_table(
     focal: tuple[str, ...],
     first: int,
     last: int,
-    examples: int = 3,
+    examples: int = 2,
 ) -> str:
     """A booktabs table: per area, each constellation's events by period and the
     most recent named events."""
@@ -85,10 +92,10 @@ def findings_table(
     ).sort_values(["date_start", "event_id"], ascending=[False, True])
     lines = [
         r"\begin{table}[htbp]",
-        r"\centering\footnotesize",
+        r"\centering\scriptsize",
         r"\caption{Coded events by area and constellation of focal states, with the most "
         r"recent named events.}\label{tab:findings}",
-        r"\begin{tabular}{@{}p{2.6cm}rrrp{7.2cm}@{}}",
+        r"\begin{tabular}{@{}p{2.7cm}rrrp{8.4cm}@{}}",
         r"\toprule",
         "Constellation & " + " & ".join(periods) + r" & Most recent events \\",
     ]
@@ -203,7 +210,14 @@ def sources_sentence(used: list[str], linking: dict) -> str:
             "third-party datasets that can extend and check them were not part of it."
         )
     listed = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
-    return f"Besides the hand-coded events, this version of the analysis uses {listed}."
+    return (
+        f"Besides the hand-coded events, this version of the analysis uses {listed}. "
+        "Records from different sources that describe the same event are linked into one "
+        f"event that keeps all its sources: {linking['linked_clusters']} events combine "
+        f"records of several sources, {linking['conflicts']} ambiguous matches are left to "
+        f"the coders, and {linking['records_to_review']} machine-coded records that matched "
+        f"no coded event await review; {linking['events_out']} events enter the analysis."
+    )
 
 
 ARMS_ACTIVITIES = ("arms_sale", "weapons_delivery")

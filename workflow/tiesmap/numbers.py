@@ -45,7 +45,6 @@ def compute_numbers(
     """Every number the paper's text cites, computed from the pipeline's outputs."""
     v: dict[str, str] = {
         "NCodings": str(len(codings)),
-        "NCoders": str(codings["coder"].nunique()),
         "NEvents": str(len(events)),
         "NDisagreementEvents": str(disagreements["event_id"].nunique()),
         "NProvisionalEvents": str(int(events["provisional"].sum())),
@@ -93,10 +92,6 @@ def compute_numbers(
     v["NetworkFirstYear"] = str(int(anyarea["year"].iloc[0]))
     v["NetworkFirstEnd"] = str(int(anyarea["year"].iloc[third - 1]))
     v["NetworkLastStart"] = str(int(anyarea["year"].iloc[-third]))
-    v["NAnalysisEvents"] = str(linking["events_out"])
-    v["NLinkedClusters"] = str(linking["linked_clusters"])
-    v["NLinkConflicts"] = str(linking["conflicts"])
-    v["NReviewCandidates"] = str(linking["records_to_review"])
     return v
 
 

@@ -264,11 +264,15 @@ def before_after(
 
 def before_after_latex(table: pd.DataFrame, codebook: Codebook, split: str) -> str:
     """Before/after counts per dyad and area (booktabs)."""
-    heads = " & ".join(escape(codebook.areas[a]["label"]) for a in AREAS)
+    heads = " & ".join(
+        rf"\parbox[b]{{1.55cm}}{{\raggedleft {escape(codebook.areas[a]['label'])}}}" for a in AREAS
+    )
+    when = date.fromisoformat(str(split))
     lines = [
         r"\begin{table}[htbp]",
-        r"\centering\scriptsize",
-        rf"\caption{{Events per focal dyad and area before and after {escape(split)}}}",
+        r"\centering\footnotesize",
+        rf"\caption{{Events per focal dyad and area before and after "
+        rf"{when.day} {when:%B} {when.year}}}",
         r"\label{tab:beforeafter}",
         r"\begin{tabular}{ll" + "r" * (len(AREAS) + 2) + "}",
         r"\toprule",
@@ -277,7 +281,8 @@ def before_after_latex(table: pd.DataFrame, codebook: Codebook, split: str) -> s
     ]
     for r in table.to_dict("records"):
         counts = " & ".join(str(r[f"n_{a}"]) for a in AREAS)
-        dyad = escape(r["dyad"].replace("-", "--")) if r["period"] == "before" else ""
+        names = [to_name(c) for c in r["dyad"].split("-")]
+        dyad = escape("--".join(names)) if r["period"] == "before" else ""
         lines.append(
             rf"{dyad} & {r['period']} & {counts} & {r['n_events']} & {fmt(r['per_year'], 2)} \\"
         )
@@ -285,7 +290,7 @@ def before_after_latex(table: pd.DataFrame, codebook: Codebook, split: str) -> s
     lines += [
         r"\bottomrule",
         r"\end{tabular}",
-        rf"\par\smallskip\parbox{{0.9\linewidth}}{{\footnotesize Dyad-events among the focal "
+        rf"\par\smallskip\parbox{{0.95\linewidth}}{{\scriptsize Dyad-events among the focal "
         rf"states by reference date; before: {fmt(months['before'], 1)} months, after: "
         rf"{fmt(months['after'], 1)} months. An event with three focal states counts for each "
         r"of its three dyads.}",
