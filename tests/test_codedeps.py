@@ -105,7 +105,7 @@ def test_every_workflow_verb_resolves_in_the_real_package():
     for verb in verbs:
         files = code_inputs(PACKAGE, verb)
         assert str(PACKAGE / "cli.py") in files and all(Path(f).is_file() for f in files)
-    # the index rule runs the counting code, not the model fitting code
+    # the index rule runs the counting code, not the paper or the notebooks
     index = code_inputs(PACKAGE, "index")
     assert str(PACKAGE / "scale.py") in index
-    assert str(PACKAGE / "models.py") not in index
+    assert str(PACKAGE / "paper.py") not in index and str(PACKAGE / "notebooks.py") not in index

@@ -44,7 +44,7 @@ def test_citation_cff_agrees_with_pyproject_and_licence():
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert cff["version"] == project["version"]
-    assert project["license"]["text"] == "MIT"
+    assert project["license"] == "MIT"
     assert cff["license"] == ["MIT", "CC-BY-4.0"]
     licence = (ROOT / "LICENSE").read_text(encoding="utf-8")
     assert "MIT License" in licence and "Permission is hereby granted" in licence

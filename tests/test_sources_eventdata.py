@@ -47,7 +47,10 @@ def test_cameo_table_uses_collected_activities_with_allowed_levels(codebook):
 
 
 def test_excluded_codes_have_no_collected_activity(codebook):
-    assert codebook.activities["intelligence_sharing"].status != "collected"
+    # Intelligence sharing is hand-coded from sourced claims (and collected since the
+    # pilot's wartime-support search); machine-coded "share intelligence" (064)
+    # records stay excluded, since they cannot tell a claim from a denial.
+    assert codebook.activities["intelligence_sharing"].status == "collected"
     assert codebook.activities["peacekeeping"].status != "collected"
     assert set(ed.CAMEO_EXCLUDED) == {"0312", "0332", "0334", "064", "074"}
     # every code of military cooperation in DOMAIN.md is either mapped or excluded

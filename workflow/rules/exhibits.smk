@@ -32,7 +32,6 @@ FIGURE_DATA = {
     "index_heatmap": "data/processed/tie_index.parquet",
     "index_areas": "data/processed/tie_index.parquet",
     "index_network": "data/processed/tie_index.parquet",
-    "index_arms": "data/processed/tie_index.parquet",
     "rank_intervals": "results/data/sensitivity_ranks.csv",
     "model_coefficients": "results/models/models.json",
     "bloc_measure": "results/data/bloc_measure.csv",

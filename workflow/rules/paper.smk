@@ -7,7 +7,8 @@ rule replication:
     input:
         manifest=MANIFEST_FILE,
         config=CONFIG_FILE,
-        lock="requirements.lock",
+        # the pinned versions, where the lock is part of the copy being built
+        lock=[p for p in ["requirements.lock"] if Path(p).exists()],
         files=PROVIDED_FILES
         + [e.path for e in MANIFEST if not e.provided and Path(e.path).exists()],
         code=code_for("replication"),

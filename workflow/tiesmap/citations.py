@@ -43,11 +43,11 @@ ENTRIES: dict[str, Entry] = {
         _entry(
             "misc",
             "tiesmap2026codings",
-            author="{tiesmap project}",
+            author="Mokry, Sabine",
             title="Pilot codings of security-related events between {China}, {Russia}, {Iran} "
             "and {North Korea}, 2005--2025",
             year="2026",
-            note="Hand codings with their public sources, version pilot; CC-BY-4.0",
+            note="Hand codings with their public sources, coded by AI coding assistants under the researcher's codebook; version pilot; CC-BY-4.0",
         ),
         _entry(
             "misc",

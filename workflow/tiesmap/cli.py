@@ -49,14 +49,85 @@ def write_json(path: str | Path, data: Any) -> None:
 
 # ------------------------------------------------------------------ verbs
 def cmd_check(args: argparse.Namespace) -> int:
+    """Coder files, and adjudication sheets (recognised by their decided_value
+    column), checked with every problem listed."""
     from tiesmap.codebook import load_codebook
     from tiesmap.coder_files import load_codings
     from tiesmap.config import load_config, period_of
 
     config = load_config(args.config)
     codebook = load_codebook(args.codebook or config["codebook"])
-    codings = load_codings(args.files, codebook, period_of(config))
-    print(f"{len(args.files)} file(s) OK: {len(codings)} coded events.")
+    sheets = [f for f in args.files if _is_adjudication(f)]
+    coder_files = [f for f in args.files if f not in sheets]
+    if coder_files:
+        codings = load_codings(coder_files, codebook, period_of(config))
+        print(f"{len(coder_files)} file(s) OK: {len(codings)} coded events.")
+    for sheet in sheets:
+        n = _check_adjudication(sheet, config, codebook)
+        print(f"{sheet} OK: {n} decisions.")
+    return 0
+
+
+def _is_adjudication(path: str) -> bool:
+    from tiesmap.coder_files import read_table
+
+    try:
+        header = read_table(path, columns=(), required=()).columns
+    except InputError as err:
+        return any(
+            p.column == "decided_value" or (p.value or "") == "decided_value" for p in err.problems
+        )
+    return "decided_value" in header
+
+
+def _check_adjudication(sheet: str, config: dict, codebook) -> int:
+    """Decisions against the project's current codings, as the merge applies them."""
+    from tiesmap.coder_files import load_codings
+    from tiesmap.config import period_of
+    from tiesmap.merge import context_columns, merge_codings, read_adjudication
+
+    coders = config["codings"]["coders"]
+    files = [str(Path(config["codings"]["dir"]) / f"{c}.csv") for c in coders]
+    codings = load_codings(files, codebook, period_of(config))
+    table = read_adjudication(sheet, context_columns(coders))
+    merge_codings(codings, table, coders, True, adjudication_file=sheet, codebook=codebook)
+    return int((table["decided_value"].str.strip() != "").sum())
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    import country_converter as coco
+    import pandas as pd
+
+    from tiesmap.sheets import coder_template
+
+    config, codebook = _setup(args)
+    register = pd.read_csv(
+        args.events or config["codings"]["assignments"], dtype=str, keep_default_na=False
+    )
+    if "status" in register:
+        register = register[register["status"] == "coded"]
+    data = coco.CountryConverter().data[["ISO3", "name_short"]].dropna()
+    countries = sorted({(r.ISO3, r.name_short) for r in data.itertuples(index=False)})
+    coder_template(args.out, codebook, list(register["event_id"]), args.coder, countries)
+    print(f"{args.out}: coder sheet for {args.coder} with {len(register)} events.")
+    return 0
+
+
+def cmd_adjudicate(args: argparse.Namespace) -> int:
+    from tiesmap.coder_files import load_codings
+    from tiesmap.config import period_of
+    from tiesmap.merge import merge_codings, read_adjudication
+    from tiesmap.sheets import adjudication_sheet, open_disagreements
+
+    config, codebook = _setup(args)
+    coders = config["codings"]["coders"]
+    files = [str(Path(config["codings"]["dir"]) / f"{c}.csv") for c in coders]
+    codings = load_codings(files, codebook, period_of(config))
+    done = read_adjudication(config["codings"]["adjudication"])
+    result = merge_codings(codings, done, coders, True, codebook=codebook)
+    table = open_disagreements(result.disagreements, codings, coders)
+    adjudication_sheet(args.out, table)
+    print(f"{args.out}: {len(table)} open disagreements in {table['event_id'].nunique()} events.")
     return 0
 
 
@@ -97,13 +168,18 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
     from tiesmap.codebook import load_codebook
     from tiesmap.config import load_config
-    from tiesmap.merge import merge_codings, read_adjudication, with_derived_columns
+    from tiesmap.merge import (
+        context_columns,
+        merge_codings,
+        read_adjudication,
+        with_derived_columns,
+    )
 
     config = load_config(args.config)
     codebook = load_codebook(config["codebook"])
     result = merge_codings(
         pd.read_parquet(args.codings),
-        read_adjudication(args.adjudication),
+        read_adjudication(args.adjudication, context_columns(config["codings"]["coders"])),
         config["codings"]["coders"],
         config["merge"]["allow_provisional"],
         adjudication_file=args.adjudication,
@@ -854,6 +930,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = verb("check", cmd_check, "check coder files and list every problem")
     p.add_argument("--codebook", default=None)
     p.add_argument("files", nargs="+")
+    p = verb("template", cmd_template, "write an XLSX coder sheet from the codebook", out="xlsx")
+    p.add_argument("--coder", required=True, help="the coder's id (the file's name)")
+    p.add_argument("--events", default=None, help="event register CSV (default: config)")
+    verb(
+        "adjudicate",
+        cmd_adjudicate,
+        "write an adjudication sheet pre-filled with every open disagreement",
+        out="xlsx or csv",
+    )
     p = verb(
         "validate", cmd_validate, "check coder files and write canonical codings", out="parquet"
     )

@@ -71,12 +71,19 @@ class MergeResult:
     adjudications: Adjudications = field(default_factory=Adjudications)
 
 
-def read_adjudication(path: str | Path) -> pd.DataFrame:
-    """The adjudication file; a missing file means no adjudications yet."""
+def context_columns(coders: list[str]) -> tuple[str, ...]:
+    """Informational columns an adjudication sheet may carry beside the decision: each
+    coder's value and source, as `tiesmap adjudicate` pre-fills them."""
+    return tuple(f"{kind}_{c}" for c in coders for kind in ("value", "source"))
+
+
+def read_adjudication(path: str | Path, context: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The adjudication file; a missing file means no adjudications yet. The
+    `context` columns are allowed and ignored."""
     path = Path(path)
     if not path.exists():
         return pd.DataFrame(columns=list(ADJUDICATION_COLUMNS), dtype=str)
-    table = read_table(path, ADJUDICATION_COLUMNS, ADJUDICATION_COLUMNS)
+    table = read_table(path, ADJUDICATION_COLUMNS + tuple(context), ADJUDICATION_COLUMNS)
     return table[list(ADJUDICATION_COLUMNS)].apply(lambda s: s.str.strip())
 
 

@@ -213,9 +213,9 @@ def coverage_latex(config: dict[str, Any], report: dict[str, Any]) -> str:
         r"\bottomrule",
         r"\end{tabular}",
         r"\par\smallskip\parbox{0.95\linewidth}{\footnotesize Records used: records involving "
-        r"the states in scope that entered linking. Absent: optional third-party file not "
-        r"present in this build (\texttt{make download} fetches it). Machine-coded sources "
-        r"only corroborate events or go to the coders' review list.}",
+        r"the states in scope that entered linking. Absent: a third-party dataset that was not "
+        r"part of this version of the analysis. Machine-coded sources only corroborate events "
+        r"or go to the coders' review list.}",
         r"\end{table}",
         "",
     ]

@@ -218,7 +218,7 @@ def validation_latex(summary: pd.DataFrame) -> str:
         rf"{rates['cases_hit'] + rates['cases_missed']} observable cases hit "
         rf"({fmt(100 * rates['cases_hit_rate'], 0)}\%). A case is hit when the measured tie "
         r"equals the expectation in every observable year; a triad case checks the "
-        r"triad-level tie. Cases, facts and sources: config/validation.yaml.}",
+        r"triad-level tie. Each case and its source are listed in the replication package.}",
         r"\end{table}",
         "",
     ]
