@@ -109,6 +109,8 @@ def test_sources_sentence_reads_as_prose_with_and_without_sources():
     assert "Multinational Military Exercises dataset and arms transfers from the SIPRI" in both
     assert "4 events combine records of several sources, 1 ambiguous" in both
     assert both.endswith("90 events enter the analysis.")
+    many = sources_sentence(["sipri"], dict(linking, events_out=11159))
+    assert many.endswith("11,159 events enter the analysis.")
 
 
 def test_arms_flows_are_directed_and_split_by_decade():

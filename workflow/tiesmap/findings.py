@@ -213,10 +213,10 @@ def sources_sentence(used: list[str], linking: dict) -> str:
     return (
         f"Besides the hand-coded events, this version of the analysis uses {listed}. "
         "Records from different sources that describe the same event are linked into one "
-        f"event that keeps all its sources: {linking['linked_clusters']} events combine "
+        f"event that keeps all its sources: {linking['linked_clusters']:,} events combine "
         f"records of several sources, {linking['conflicts']} ambiguous matches are left to "
         f"the coders, and {linking['records_to_review']} machine-coded records that matched "
-        f"no coded event await review; {linking['events_out']} events enter the analysis."
+        f"no coded event await review; {linking['events_out']:,} events enter the analysis."
     )
 
 
