@@ -154,3 +154,26 @@ def test_every_edition_is_coded_or_explained(tmp_path):
         (6, "status", "lost"),
         (7, "year", "20x6"),
     }
+
+
+def test_validation_step_refuses_a_log_out_of_step_with_the_coder_files(
+    tmp_path, monkeypatch, capsys
+):
+    import shutil
+
+    from tiesmap.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    for item in ("config", "data/raw/events"):
+        shutil.copytree(root / item, tmp_path / item)
+    monkeypatch.chdir(tmp_path)
+    files = ["data/raw/events/coder_a.csv", "data/raw/events/coder_b.csv"]
+    assert main(["validate", "--out", "codings.parquet", *files]) == 0
+    log = tmp_path / "data/raw/events/changelog.csv"
+    rows = list(csv.reader(log.open(encoding="utf-8")))
+    row = next(i for i, r in enumerate(rows) if r[3] == "location" and r[2] == "coder_a")
+    rows[row][5] = rows[row][5] + " (edited)"
+    with log.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    assert main(["validate", "--out", "codings.parquet", *files]) == 2
+    assert f"{row + 1}" in capsys.readouterr().err

@@ -151,6 +151,9 @@ def _check_coding_records(config: dict, files: list[str]) -> None:
     from tiesmap.changelog import check_changelog, check_series, coder_values
 
     paths = {Path(f).stem: Path(f) for f in files if Path(f).suffix.lower() == ".csv"}
+    project = Path(config["codings"]["dir"]).resolve()
+    if any(p.resolve().parent != project for p in paths.values()):
+        return  # coder files from elsewhere: the project's log does not describe them
     problems = []
     changelog = config["codings"].get("changelog")
     if changelog and Path(changelog).exists():
