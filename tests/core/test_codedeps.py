@@ -1,0 +1,111 @@
+"""Code inputs derived from imports: a small package written here, then the real one."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tiesmap.codedeps import closure, code_inputs, notebook_modules, verb_modules
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "workflow" / "tiesmap"
+
+FILES = {
+    "__init__.py": "",
+    "errors.py": "",
+    "counts.py": "import numpy\n\ndef count():\n    from tiesmap.ties import rule\n",
+    "ties.py": "from .errors import *\n",
+    "unused.py": "import tiesmap.counts\n",
+    "figures/__init__.py": "from tiesmap import errors\n",
+    "figures/heat.py": "from . import util\n",
+    "figures/util.py": "from ..counts import count\n",
+    "cli.py": (
+        "from tiesmap.errors import Problem\n"
+        "def _setup():\n    from tiesmap.ties import rule\n"
+        "def cmd_index(args):\n    _setup()\n    from tiesmap import counts\n"
+        "def cmd_figure(args):\n    from tiesmap.figures import draw\n"
+        "def cmd_trace(args):\n    import tiesmap.unused\n"
+        "def build_parser():\n"
+        "    verb('index', cmd_index, 'x')\n"
+        "    verb('figure', cmd_figure, 'x')\n"
+        "    sub.add_parser('trace')\n"
+    ),
+}
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    root = tmp_path / "tiesmap"
+    for name, text in FILES.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def _names(package: Path, files: list[str]) -> list[str]:
+    return [str(Path(f).relative_to(package)) for f in files]
+
+
+def test_verb_follows_cli_helpers_and_lazy_imports_but_not_other_verbs(package):
+    files = _names(package, code_inputs(package, "index"))
+    assert files == ["__init__.py", "cli.py", "counts.py", "errors.py", "ties.py"]
+
+
+def test_relative_imports_and_modules_loaded_by_name(package):
+    files = _names(package, code_inputs(package, "figure", ["tiesmap.figures.heat"]))
+    assert files == [
+        "__init__.py",
+        "cli.py",
+        "counts.py",
+        "errors.py",
+        "figures/__init__.py",
+        "figures/heat.py",
+        "figures/util.py",
+        "ties.py",
+    ]
+
+
+def test_verbs_registered_with_add_parser_are_found(package):
+    assert "tiesmap.unused" in verb_modules(package / "cli.py", "trace")
+
+
+def test_unknown_verb_is_an_error(package):
+    with pytest.raises(KeyError, match="no command-line verb 'nope'"):
+        code_inputs(package, "nope")
+
+
+def test_closure_ignores_third_party_imports(package):
+    assert _names(package, closure(package, ["tiesmap.counts"])) == [
+        "__init__.py",
+        "counts.py",
+        "errors.py",
+        "ties.py",
+    ]
+
+
+def test_notebook_imports_count_and_magics_are_skipped(tmp_path):
+    nb = tmp_path / "n.ipynb"
+    cells = [
+        {"cell_type": "markdown", "source": ["import tiesmap.nothing"]},
+        {"cell_type": "code", "source": ["%matplotlib inline\n", "from tiesmap.tables import x"]},
+    ]
+    nb.write_text(json.dumps({"cells": cells}))
+    assert notebook_modules(nb) == {"tiesmap.tables", "tiesmap.tables.x"}
+
+
+def test_every_workflow_verb_resolves_in_the_real_package():
+    """Each verb the rules call names a handler, and what it runs exists as files."""
+    rules = "".join(p.read_text() for p in (ROOT / "workflow/rules").glob("*.smk"))
+    verbs = {
+        line.split('code_for("')[1].split('"')[0]
+        for line in rules.splitlines()
+        if 'code_for("' in line
+    }
+    assert len(verbs) >= 20
+    for verb in verbs:
+        files = code_inputs(PACKAGE, verb)
+        assert str(PACKAGE / "cli.py") in files and all(Path(f).is_file() for f in files)
+    # the index rule runs the counting code, not the paper or the notebooks
+    index = code_inputs(PACKAGE, "index")
+    assert str(PACKAGE / "scale.py") in index
+    assert str(PACKAGE / "paper.py") not in index and str(PACKAGE / "notebooks.py") not in index

@@ -1,0 +1,412 @@
+"""The fast path (tiesmap.scale) gives what the reference functions give; the
+benchmark scripts run. Correctness only: timings live in benchmarks/."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tiesmap import scale
+from tiesmap.codebook import AREAS
+from tiesmap.dyads import expand_to_dyads
+from tiesmap.index import add_sustained_ties, window_counts
+from tiesmap.panel import build_dyad_year, scope_report
+from tiesmap.schema import validate_source_events
+from tiesmap.sensitivity import Space, monte_carlo, scenario_scores
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "benchmarks"
+RULES = ("full", "inverse", "excluded")
+STATES = ("BLR", "CHN", "IRN", "KAZ", "PRK", "RUS", "SYR")
+ACTIVITIES = (
+    ("summit", "contacts"),
+    ("counter_terrorism", "regime_security"),
+    ("exercise", "war_preparation"),
+    ("arms_sale", "war_preparation"),
+    ("joint_patrol", "missions_outside_war"),
+    ("weapons_delivery", "wartime_support"),
+)
+DIRECTED = frozenset({"arms_sale", "weapons_delivery"})
+START, END = 2010, 2016
+DYADS = [f"{a}-{b}" for a, b in combinations(STATES[:5], 2)] + ["AAA-CHN", "RUS-SYR"]
+COVERAGE = [
+    {"areas": ["contacts", "war_preparation", "wartime_support"], "start": 2010, "end": 2016},
+    {"areas": ["regime_security"], "start": 2012, "end": 2014},
+    {"areas": ["missions_outside_war"], "start": 2010, "end": 2016, "states": ["RUS"]},
+]
+
+
+def _date(rng: np.random.Generator, year: int) -> str:
+    month, day = int(rng.integers(1, 13)), int(rng.integers(1, 29))
+    return rng.choice([f"{year}-{month:02d}-{day:02d}", f"{year}-{month:02d}", f"{year}"])
+
+
+def random_events(seed: int, n_events: int = 80, max_n: int = 5) -> pd.DataFrame:
+    """Events with 2..max_n participants, some listed twice or unsorted, directed
+    activities, all three date precisions, years before and after the panel."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(n_events):
+        n = int(rng.integers(2, max_n + 1))
+        parts = [str(s) for s in rng.choice(STATES, size=n, replace=False)]
+        if rng.random() < 0.1:
+            parts.insert(int(rng.integers(0, n + 1)), parts[int(rng.integers(0, n))])
+        activity, area = ACTIVITIES[int(rng.integers(len(ACTIVITIES)))]
+        if activity not in DIRECTED and rng.random() < 0.7:
+            parts = sorted(parts)
+        rows.append(
+            {
+                "event_id": f"E{i:04d}",
+                "date_start": _date(rng, int(rng.integers(START - 3, END + 2))),
+                "participants": ";".join(parts),
+                "activity": activity,
+                "area": area,
+                "format": "multilateral" if n > 2 or rng.random() < 0.1 else "bilateral",
+                "forum": "",
+                "follow_up": bool(rng.random() < 0.2),
+                "tiv": float(rng.gamma(2.0, 5.0)) if activity in DIRECTED else np.nan,
+                "source_type": "media",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _reference_panel(events, rule, codebook, dyads=DYADS, coverage=COVERAGE):
+    dyad_events = expand_to_dyads(events, rule, DIRECTED)
+    return build_dyad_year(dyad_events, dyads, START, END, codebook, coverage), dyad_events
+
+
+# --------------------------------------------------------------------------- panel
+
+
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_panel_equals_expand_then_build(codebook, rule, seed):
+    events = random_events(seed)
+    expected, _ = _reference_panel(events, rule, codebook)
+    got = scale.build_dyad_year_fast(events, DYADS, START, END, codebook, COVERAGE, rule, DIRECTED)
+    pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12, atol=1e-12)
+
+
+event_rows = st.lists(
+    st.tuples(
+        st.lists(st.sampled_from(STATES), min_size=2, max_size=6),  # may repeat a state
+        st.integers(0, len(ACTIVITIES) - 1),
+        st.integers(START - 2, END + 1),
+        st.integers(1, 12),
+        st.sampled_from(["day", "month", "year"]),
+        st.booleans(),
+        st.booleans(),
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=event_rows, rule=st.sampled_from(RULES))
+def test_panel_equals_reference_for_any_events(codebook, rows, rule):
+    records = []
+    for i, (parts, act, year, month, precision, multi, follow) in enumerate(rows):
+        activity, area = ACTIVITIES[act]
+        date = {"day": f"{year}-{month:02d}-15", "month": f"{year}-{month:02d}", "year": f"{year}"}
+        records.append(
+            {
+                "event_id": f"H{i}",
+                "date_start": date[precision],
+                "participants": ";".join(parts),
+                "activity": activity,
+                "area": area,
+                "format": "multilateral" if multi else "bilateral",
+                "follow_up": follow,
+            }
+        )
+    events = pd.DataFrame(records)
+    dyad_events = expand_to_dyads(events, rule, DIRECTED)
+    if dyad_events.empty:  # every event lists one state only
+        return
+    expected = build_dyad_year(dyad_events, DYADS, START, END, codebook, COVERAGE)
+    got = scale.build_dyad_year_fast(events, DYADS, START, END, codebook, COVERAGE, rule, DIRECTED)
+    pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12, atol=1e-12)
+
+
+def test_counts_hold_all_three_rules_and_every_dyad(codebook):
+    events = random_events(5)
+    counts = scale.count_dyads(events, DIRECTED)
+    all_dyads = counts.dyad_names()
+    assert all_dyads == sorted(all_dyads)
+    assert counts.dyad_index(all_dyads).tolist() == list(range(len(all_dyads)))
+    assert counts.dyad_index(["RUS-CHN", "AAA-BBB"]).tolist() == [-1, -1]
+    for rule in RULES:
+        expected, dyad_events = _reference_panel(events, rule, codebook, all_dyads, None)
+        got = scale.panel_from_counts(counts, None, START, END, codebook, None, rule)
+        pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12, atol=1e-12)
+        long = scale.dyad_year_counts(counts, rule)
+        ref = dyad_events[dyad_events["weight"] > 0].groupby(["dyad", "year", "area"])["weight"]
+        ref = ref.sum().rename("expected").reset_index()
+        both = long.astype({"dyad": str, "area": str}).merge(
+            ref, on=["dyad", "year", "area"], how="outer"
+        )
+        np.testing.assert_allclose(both["weight"], both["expected"], rtol=1e-12)
+        assert {"state_a", "state_b"} <= set(long.columns)
+
+
+def test_inputs_as_frame_arrow_or_parquet_agree(codebook, tmp_path):
+    events = random_events(6)
+    path = tmp_path / "events.parquet"
+    events.to_parquet(path)
+    frames = [
+        scale.build_dyad_year_fast(src, DYADS, START, END, codebook, None, "inverse", DIRECTED)
+        for src in (events, pa.Table.from_pandas(events), path, str(path))
+    ]
+    categorical = events.astype({c: "category" for c in ("activity", "area", "format")})
+    frames.append(
+        scale.build_dyad_year_fast(
+            categorical, DYADS, START, END, codebook, None, "inverse", DIRECTED
+        )
+    )
+    for frame in frames[1:]:
+        pd.testing.assert_frame_equal(frame, frames[0])
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("participants", "CHN;RU", "3-letter"),
+        ("participants", "chn;RUS", "3-letter"),
+        ("participants", "CHN,RUS", "3-letter"),
+        ("date_start", "2020-13", "date_start"),
+        ("date_start", "20-01-01", "date_start"),
+        ("area", "cyber", "unknown area"),
+    ],
+)
+def test_malformed_events_are_refused(column, value, message):
+    events = random_events(7, n_events=5)
+    events.loc[3, column] = value
+    with pytest.raises(ValueError, match=message):
+        scale.count_dyads(events, DIRECTED)
+
+
+# --------------------------------------------------------------------------- tie rule
+
+
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("window", [12, 18, 24])
+@pytest.mark.parametrize("follow_up_counts", [True, False])
+def test_sustained_ties_equal_reference(codebook, rule, window, follow_up_counts):
+    events = random_events(11, n_events=150)
+    panel, dyad_events = _reference_panel(events, rule, codebook)
+    counts = scale.count_dyads(events, DIRECTED, months_per_bin=scale.months_per_bin_for([window]))
+    for k in (1, 2, 3):
+        expected = add_sustained_ties(panel, dyad_events, k, window, follow_up_counts)
+        got = scale.add_sustained_ties_fast(panel, counts, rule, k, window, follow_up_counts)
+        assert list(got.columns) == list(expected.columns)
+        for area in AREAS:
+            ref_window = expected[f"window_{area}"].to_numpy()
+            np.testing.assert_allclose(got[f"window_{area}"], ref_window, atol=1e-9)
+            differ = ~(
+                (got[f"tie_{area}"] == expected[f"tie_{area}"])
+                | (got[f"tie_{area}"].isna() & expected[f"tie_{area}"].isna())
+            ).to_numpy()
+            # Only where the reference's unrounded sum of 1/(n-1) misses k by round-off.
+            assert np.all(np.abs(ref_window[differ] - k) < 1e-9)
+
+
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("seed", [5, 6])
+def test_panel_with_ties_fast_is_what_the_workflow_used_to_compute(codebook, rule, seed):
+    """The index rule now calls panel_with_ties_fast on events; it must give the
+    frames build_dyad_year + add_sustained_ties gave on dyad-events."""
+    events = random_events(seed, n_events=120)
+    panel, dyad_events = _reference_panel(events, rule, codebook)
+    ties = add_sustained_ties(panel, dyad_events, 2, 24, True)
+    got_panel, got_ties = scale.panel_with_ties_fast(
+        events, DYADS, START, END, codebook, COVERAGE, rule, DIRECTED, 2, 24, True
+    )
+    pd.testing.assert_frame_equal(got_panel, panel, check_exact=False, rtol=1e-12, atol=1e-12)
+    pd.testing.assert_frame_equal(got_ties, ties, check_exact=False, rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_scope_from_counts_equals_scope_report(rule, seed):
+    events = random_events(seed, n_events=150)
+    expected = scope_report(expand_to_dyads(events, rule, DIRECTED), DYADS)
+    got = scale.scope_from_counts(scale.count_dyads(events, DIRECTED), DYADS, rule)
+    assert got == expected
+    assert got["dyad_events_in_scope"] + got["dyad_events_out_of_scope"] == got["dyad_events"]
+    if rule == "excluded":
+        assert got["dyad_events_zero_weight"] > 0
+
+
+def test_scope_needs_counts_over_every_year():
+    counts = scale.count_dyads(random_events(1), DIRECTED, first_year=START, last_year=END)
+    with pytest.raises(ValueError, match="every year"):
+        scale.scope_from_counts(counts, DYADS, "full")
+
+
+@pytest.mark.parametrize("window", [6, 12, 24, 36])
+def test_window_counts_fast_is_a_drop_in(codebook, window):
+    events = random_events(12, n_events=150)
+    panel, dyad_events = _reference_panel(events, "inverse", codebook)
+    for area in AREAS:
+        expected = window_counts(panel, dyad_events, area, window)
+        got = scale.window_counts_fast(panel, dyad_events, area, window, max_cells=50)
+        np.testing.assert_allclose(got[0], expected[0], atol=1e-9)
+        assert np.array_equal(got[1], expected[1])
+
+
+def test_windows_need_counts_that_reach_back(codebook):
+    events = random_events(13)
+    late = scale.count_dyads(events, DIRECTED, first_year=START, last_year=END)
+    panel, _ = _reference_panel(events, "full", codebook)
+    with pytest.raises(ValueError, match="earlier year"):
+        scale.add_sustained_ties_fast(panel, late, "full", 2, 24, True)
+    with pytest.raises(ValueError, match="bins of 6 months"):
+        scale.add_sustained_ties_fast(panel, late, "full", 2, 18, True)
+    assert scale.months_per_bin_for([12, 24, 36]) == 12
+    assert scale.months_per_bin_for([12, 18]) == 6
+
+
+# --------------------------------------------------------------------------- sensitivity
+
+
+def _space(draws=300, normalisations=("minmax", "minmax_log1p", "rank")):
+    return Space(
+        normalisations=normalisations,
+        aggregations=("arithmetic", "geometric"),
+        multilateral_weights=RULES,
+        min_interactions=(1, 2),
+        window_months=(12, 24),
+        dirichlet_alpha=1.0,
+        draws=draws,
+    )
+
+
+def test_scenario_scores_fast_equal_reference(codebook):
+    # At most 3 participants: inverse weights 1 and 1/2 add up exactly, so the
+    # reference's tie decisions have no round-off to differ on.
+    events = random_events(21, n_events=150, max_n=3)
+    space = _space()
+    by_rule = {rule: expand_to_dyads(events, rule, DIRECTED) for rule in RULES}
+    panel = build_dyad_year(by_rule["full"], DYADS, START, END, codebook, COVERAGE)
+    expected, labels = scenario_scores(panel, by_rule, space, True)
+    counts = scale.count_dyads(events, DIRECTED)
+    got, got_labels = scale.scenario_scores_fast(panel, counts, space, True)
+    assert got_labels == labels
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_monte_carlo_fast_equals_reference(seed):
+    rng = np.random.default_rng(seed)
+    space = _space(draws=250)
+    labels = [(r, w, k, n) for r in RULES for w in (12, 24) for k in (1, 2) for n in "abc"]
+    rows = 330
+    scores = rng.random((len(labels), rows, 5)) * (rng.random((len(labels), rows, 5)) < 0.5)
+    scores[:, :40, 4] = np.nan  # an uncollected area
+    scores[:, 100:103, :] = np.nan  # rows with no area at all
+    dyads = np.repeat(np.array([f"D{i:03d}" for i in range(rows // 10)]), 10)
+    with np.errstate(all="ignore"), pytest.warns(RuntimeWarning):
+        expected = monte_carlo(scores, labels, dyads, space, seed=5)
+    for threads in (1, 2):
+        got = scale.monte_carlo_fast(
+            scores, labels, dyads, space, seed=5, block_values=4_000, threads=threads
+        )
+        for a, b in zip(got, expected, strict=True):
+            pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12, atol=1e-12)
+    one = scale.monte_carlo_fast(scores, labels, dyads, space, seed=5, threads=1)
+    two = scale.monte_carlo_fast(scores, labels, dyads, space, seed=5, threads=2)
+    for a, b in zip(one, two, strict=True):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+def test_monte_carlo_fast_refuses_geometric_zscores():
+    space = _space(draws=20, normalisations=("zscore",))
+    scores = np.random.default_rng(0).random((1, 10, 5))
+    with pytest.raises(ValueError, match="z-scores"):
+        scale.monte_carlo_fast(scores, [("full", 12, 1, "zscore")], np.array(["A"] * 10), space, 1)
+
+
+# --------------------------------------------------------------------------- benchmarks
+
+
+def test_synthetic_generator_writes_canonical_events(tmp_path):
+    out = tmp_path / "events.parquet"
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / "synthetic.py"), "--events", "400", "--seed", "3",
+         "--out", str(out)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    events = pd.read_parquet(out)
+    validate_source_events(events, str(out))
+    n = events["participants"].str.count(";") + 1
+    assert n.between(2, 8).all() and (n == events["n_participants"]).all()
+    years = events["date_start"].str[:4].astype(int)
+    assert years.between(1991, 2025).all()
+    again = tmp_path / "again.parquet"
+    subprocess.run(
+        [sys.executable, str(BENCH / "synthetic.py"), "--events", "400", "--seed", "3",
+         "--out", str(again)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    pd.testing.assert_frame_equal(pd.read_parquet(again), events)
+
+
+def _result_line(stdout: str) -> dict:
+    lines = [line for line in stdout.splitlines() if line.startswith("RESULT ")]
+    assert lines, stdout
+    return json.loads(lines[-1][len("RESULT ") :])
+
+
+@pytest.mark.parametrize(
+    ("script", "figure_line"),
+    [
+        ("bench_panel.py", "tiesmap.scale"),
+        ("bench_dyad_robust.py", "tiesmap two-way FE"),
+        ("bench_sensitivity.py", "tiesmap.scale.monte_carlo_fast"),
+        ("bench_sipri_read.py", None),
+        ("bench_pilot_build.py", "snakemake -n on the pilot"),
+    ],
+)
+def test_benchmark_smoke_runs(script, figure_line):
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / script), "--smoke"],
+        capture_output=True, text=True, cwd=ROOT, check=False, timeout=600,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = _result_line(proc.stdout)
+    if result.get("skipped"):
+        assert "SKIP" in proc.stdout
+        return
+    assert result["figure"] > 0 and "baseline" in result and "ratio" in result
+    if figure_line:
+        assert any(line.startswith(figure_line) for line in proc.stdout.splitlines())
+    else:
+        assert "tiesmap.sources.sipri.ingest" in proc.stdout
+
+
+def test_run_all_writes_results_json(tmp_path):
+    out = tmp_path / "results.json"
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / "run_all.py"), "--smoke", "--only", "bench_sipri_read.py",
+         "--out", str(out)],
+        capture_output=True, text=True, cwd=ROOT, check=False, timeout=600,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(out.read_text())
+    assert {"cpu", "cores", "ram_gb", "python", "packages"} <= set(report["machine"])
+    assert report["benchmarks"]["bench_sipri_read.py"]["result"]["benchmark"] == "sipri_read"
