@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 PIP_INSTALL := $(BIN)/pip install --disable-pip-version-check --no-input --progress-bar off
 export TIESMAP_SETUP_LOG := $(SETUP_LOG)
 
-.PHONY: all setup tex test lint lock clean dag download archive report bench check-fresh
+.PHONY: all setup tex test test-fast lint lock clean dag download archive report bench check-fresh
 
 all: setup tex
 	@echo "tiesmap: build: snakemake --cores $(CORES) (the paper is results/paper.pdf)"
@@ -45,8 +45,13 @@ $(CFF_STAMP): Makefile | $(STAMP)
 tex:
 	@bash tools/ensure_tex.sh
 
+# `make test` runs every test (what CI runs). `make test-fast` leaves out the tests
+# that need a full build of the pilot or a SLURM cluster (markers `build`, `slurm`).
 test: setup tex
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: setup
+	$(BIN)/pytest -m "not build and not slurm" $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -12,6 +12,20 @@ from tiesmap.coder_files import COLUMNS, Period
 from tiesmap.config import load_config
 
 ROOT = Path(__file__).resolve().parents[1]
+# Fixtures that run full builds of the pilot (tests/e2e/conftest.py, tests/e2e/test_slurm.py):
+# a test using any of them is marked `build`, which `make test-fast` leaves out.
+BUILD_FIXTURES = frozenset({"pilot_build", "builds", "two_builds", "optional_build"})
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test by its tier: `e2e` for tests/e2e, `build` where a full build
+    is needed (found from the fixtures it uses, so no test can forget the mark)."""
+    e2e = ROOT / "tests" / "e2e"
+    for item in items:
+        if Path(str(item.path)).is_relative_to(e2e):
+            item.add_marker(pytest.mark.e2e)
+        if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.build)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,8 @@
 """Bad input never produces a silently wrong number (issue 10).
 
-Every case of tests/core/bad_inputs/CATALOG.csv is run through the command line in a
-subprocess, in its own temporary project: the SYNTHETIC base project of
+Every case of tests/core/bad_inputs/CATALOG.csv is run through the command line's
+`tiesmap.cli.main(argv)` in this process (stdout, stderr and the exit status
+captured), in its own temporary project: the SYNTHETIC base project of
 tests/core/bad_inputs/project (coder files, adjudication file, manifest) plus the
 project's own config/config.yaml and config/codebook.yaml, with the case's bad
 file installed where the workflow reads it. Each run must
@@ -12,26 +13,34 @@ file installed where the workflow reads it. Each run must
 - write nothing (no --out file, no other new file),
 - leave every input file byte-identical (sha256 before and after).
 
-The four covariate adapters without a CLI verb (aiddata, gsdb, peacesciencer,
-unga) run through DRIVER, which does what `tiesmap.cli.main` does with an
-InputError. Config cases are also run through `snakemake -n` in a temporary
-copy of the whole project. Cases marked with a `bug` in the catalog document the
-expected behaviour and are strict xfails until the bug is fixed.
+One case of each input kind also runs as a real `python -m tiesmap.cli` process,
+to prove that the installed command prints no traceback, exits 2 and reports the
+same problems as `main(argv)`. The four covariate adapters without a CLI verb
+(aiddata, gsdb, peacesciencer, unga) run through `ingest_main`, which does what
+`tiesmap.cli.main` does with an InputError. Config cases are also run through
+`snakemake -n` in a temporary copy of the whole project. Cases marked with a `bug`
+in the catalog document the expected behaviour and are strict xfails until the bug
+is fixed.
 
-The subprocesses are started together (a few at a time) the first time a test
-needs a result; only the cases selected for the session are run.
+The runs are made once per session, the first time a test needs a result; only the
+cases selected for the session are run (subprocesses a few at a time, beside the
+in-process cases).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
+import importlib
+import io
 import os
 import re
 import shutil
 import subprocess
 import sys
 import time
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,17 +55,23 @@ HUGE = b"x" * 1_000_000
 WORKERS = max(2, (os.cpu_count() or 2) + 1)
 TIMEOUT = 300
 
-DRIVER = """
-import importlib, sys
-from tiesmap.errors import InputError
-module = importlib.import_module("tiesmap.sources." + sys.argv[1])
-try:
-    result = module.ingest(sys.argv[2])
-except InputError as err:
-    print(err, file=sys.stderr)
-    sys.exit(2)
-print(f"{sys.argv[1]}: {result.counts}")
-"""
+
+def ingest_main(argv: list[str]) -> int:
+    """`ingest_main([adapter, file])`: an adapter without a CLI verb, run the way
+    `tiesmap.cli.main` runs a verb (an InputError printed on stderr, exit 2)."""
+    from tiesmap.errors import InputError
+
+    module = importlib.import_module("tiesmap.sources." + argv[0])
+    try:
+        result = module.ingest(argv[1])
+    except InputError as err:
+        print(err, file=sys.stderr)
+        return 2
+    print(f"{argv[0]}: {result.counts}")
+    return 0
+
+
+DRIVER = "import sys; from tests.core.test_bad_inputs import ingest_main; sys.exit(ingest_main(sys.argv[1:]))"
 CLI = [sys.executable, "-m", "tiesmap.cli"]
 CODER_FILES = ["data/raw/events/coder_a.csv", "data/raw/events/coder_b.csv"]
 CODINGS = "data/processed/codings.parquet"  # in the base project, read by `merge`
@@ -275,31 +290,65 @@ class Run:
     signal_note: str = ""
 
 
-def run_case(case: Case, base: Path, where: Path) -> Run:
-    project = where / case.case
+def call_in_process(cmd: list[str], cwd: Path) -> tuple[int, str, str]:
+    """(exit status, stdout, stderr) of a CLI or driver command run in this process
+    with `cwd` as the working directory: `python -m tiesmap.cli ARGS` becomes
+    `tiesmap.cli.main(ARGS)`, the driver `ingest_main(ARGS)`. An argparse error
+    (SystemExit) gives its code; any other exception is printed as the interpreter
+    would print it (a traceback, exit 1), so that the tests see it."""
+    from tiesmap.cli import main
+
+    if cmd[:3] == CLI:
+        call, argv = main, cmd[3:]
+    elif cmd[:3] == [sys.executable, "-c", DRIVER]:
+        call, argv = ingest_main, cmd[3:]
+    else:
+        raise ValueError(f"not a tiesmap command: {cmd}")
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = call(argv)
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+            if exit_.code is not None and not isinstance(exit_.code, int):
+                print(exit_.code, file=sys.stderr)
+        except Exception:
+            traceback.print_exc()
+            code = 1
+    return code, out.getvalue(), err.getvalue()
+
+
+def call_subprocess(cmd: list[str], cwd: Path) -> tuple[int, str, str]:
+    """(exit status, stdout, stderr) of the command as a real process."""
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    proc = subprocess.run(
+        cmd, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, env=env, check=False
+    )
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def run_case(case: Case, base: Path, where: Path, in_process: bool = True) -> Run:
+    project = where / (case.case if in_process else f"{case.case}.subprocess")
     shutil.copytree(base, project)
     expected_file, cmd, outs = install(case, project)
     before = snapshot(project)
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    proc = subprocess.run(
-        cmd, cwd=project, capture_output=True, text=True, timeout=TIMEOUT, env=env, check=False
-    )
+    call = call_in_process if in_process else call_subprocess
+    returncode, stdout, stderr = call(cmd, project)
     signal_note = ""
-    if proc.returncode < 0:
+    if returncode < 0:
         # Seen once in ~600 runs on a busy machine: `merge` printed its problem table,
         # then aborted at interpreter exit ("terminate called without an active
         # exception", SIGABRT). Rerun once, and say so in the session summary.
-        signal_note = f"{case.case}: killed by signal {-proc.returncode}, rerun once"
-        proc = subprocess.run(
-            cmd, cwd=project, capture_output=True, text=True, timeout=TIMEOUT, env=env, check=False
-        )
+        signal_note = f"{case.case}: killed by signal {-returncode}, rerun once"
+        returncode, stdout, stderr = call(cmd, project)
     after = snapshot(project)
     return Run(
         case,
         expected_file,
-        proc.returncode,
-        proc.stdout,
-        proc.stderr,
+        returncode,
+        stdout,
+        stderr,
         outs,
         before,
         after,
@@ -354,17 +403,34 @@ def run_snakemake(case: Case | None, template: Path, where: Path) -> subprocess.
 # --------------------------------------------------------------- running all
 
 
+def _first_of_each_kind(cases: list[Case]) -> dict[str, Case]:
+    """The first refused case (exit 2, no known bug) of every input kind in the catalog."""
+    out: dict[str, Case] = {}
+    for c in cases:
+        if c.expected_exit == "2" and not c.bug:
+            out.setdefault(c.input_kind, c)
+    return out
+
+
+SUBPROCESS_CASES = _first_of_each_kind(CASES)
+
+
 @pytest.fixture(scope="session")
 def runs(request, tmp_path_factory) -> dict:
-    """Run the selected cases (CLI and snakemake) in parallel, once per session."""
-    wanted_cli, wanted_smk, want_valid = set(), set(), False
+    """Run the selected cases once per session: in process one after the other,
+    while the subprocess cases and the snakemake runs go on beside them."""
+    wanted_cli, wanted_sub, wanted_smk, want_valid = set(), set(), set(), False
     for item in request.session.items:
         if Path(str(item.path)).resolve() != Path(__file__).resolve():
             continue  # other test files have parameters called `name` too
         callspec = getattr(item, "callspec", None)
-        name = callspec.params.get("name") if callspec else None
         if item.name.startswith("test_snakemake_valid_config"):
             want_valid = True
+        if callspec and "kind" in callspec.params:
+            kind = callspec.params["kind"]
+            wanted_sub.add(SUBPROCESS_CASES[kind].case)
+            wanted_cli.add(SUBPROCESS_CASES[kind].case)
+        name = callspec.params.get("name") if callspec else None
         if name is None:
             continue
         if item.originalname == "test_snakemake_stops_on_bad_config":
@@ -376,7 +442,9 @@ def runs(request, tmp_path_factory) -> dict:
     results: dict = {}
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        futures = {("cli", n): pool.submit(run_case, BY_NAME[n], base, where) for n in wanted_cli}
+        futures = {
+            ("sub", n): pool.submit(run_case, BY_NAME[n], base, where, False) for n in wanted_sub
+        }
         if wanted_smk or want_valid:
             template = copy_project(tmp_path_factory.mktemp("snakemake_template") / "project")
             smk_where = tmp_path_factory.mktemp("snakemake_runs")
@@ -384,15 +452,20 @@ def runs(request, tmp_path_factory) -> dict:
                 futures[("smk", n)] = pool.submit(run_snakemake, BY_NAME[n], template, smk_where)
             if want_valid:
                 futures[("smk", None)] = pool.submit(run_snakemake, None, template, smk_where)
+        t0 = time.perf_counter()
+        for n in sorted(wanted_cli):
+            results[("cli", n)] = run_case(BY_NAME[n], base, where)
+        in_process = time.perf_counter() - t0
         for key, future in futures.items():
             results[key] = future.result()
-    n_cli = sum(1 for k in results if k[0] == "cli")
+    counts = {k: sum(1 for key in results if key[0] == k) for k in ("cli", "sub", "smk")}
     print(
-        f"\nbad inputs: {n_cli} CLI case(s) and {len(results) - n_cli} snakemake -n run(s) "
-        f"in {time.perf_counter() - started:.1f} s with {WORKERS} workers"
+        f"\nbad inputs: {counts['cli']} case(s) in process in {in_process:.1f} s; "
+        f"{counts['sub']} as subprocesses and {counts['smk']} snakemake -n run(s) beside them; "
+        f"{time.perf_counter() - started:.1f} s in all with {WORKERS} workers"
     )
     for key, run in results.items():
-        if key[0] == "cli" and run.signal_note:
+        if key[0] in ("cli", "sub") and run.signal_note:
             print(f"bad inputs: WARNING {run.signal_note}")
     return results
 
@@ -449,6 +522,23 @@ def test_bad_input_is_reported_cleanly(name, runs):
     )
 
 
+@pytest.mark.parametrize("kind", sorted(SUBPROCESS_CASES))
+def test_real_command_exits_2_without_traceback(kind, runs):
+    """One case of each input kind through a real `python -m tiesmap.cli` process
+    (or the driver for adapters without a verb): exit status 2, no traceback, nothing
+    written, and the same problem table as `main(argv)` in process."""
+    case = SUBPROCESS_CASES[kind]
+    run: Run = runs[("sub", case.case)]
+    info = _describe(run)
+    assert run.returncode == 2, info
+    assert "Traceback" not in run.stderr, info
+    assert sorted(set(run.after) - set(run.before)) == [], info
+    assert not [p for p, h in run.before.items() if run.after.get(p) != h], info
+    same = runs[("cli", case.case)]
+    assert parse_problems(run.stderr) == parse_problems(same.stderr), info
+    assert parse_problems(run.stderr), info
+
+
 def test_snakemake_valid_config_plans(runs):
     """Guard for the snakemake cases: the unchanged project config plans fine in
     the temporary copy, so a failure below is due to the bad config."""
@@ -501,24 +591,11 @@ def test_synthetic_base_project_is_valid(tmp_path):
     """The base the cases start from is clean: the coder files check, the manifest
     verifies and the synthetic codebook is accepted, so each case's failure is its own."""
     base = make_base(tmp_path / "project")
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    verify = subprocess.run(
-        [*CLI, "manifest", "--manifest", "data/raw/MANIFEST.yaml", "--root", "."],
-        cwd=base,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
+    code, _, err = call_in_process(
+        [*CLI, "manifest", "--manifest", "data/raw/MANIFEST.yaml", "--root", "."], base
     )
-    assert verify.returncode == 0, verify.stderr
+    assert code == 0, err
     shutil.copyfile(BAD / "codebook/valid_synthetic.yaml", base / "config/codebook.yaml")
-    check = subprocess.run(
-        [*CLI, "check", *CODER_FILES],
-        cwd=base,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    assert check.returncode == 0, check.stderr
-    assert "6 coded events" in check.stdout
+    code, out, err = call_in_process([*CLI, "check", *CODER_FILES], base)
+    assert code == 0, err
+    assert "6 coded events" in out

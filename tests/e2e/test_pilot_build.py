@@ -1,7 +1,7 @@
-"""End to end: the whole Snakemake workflow on a copy of the project, built twice."""
+"""End to end: the pilot built once for the session (tests/e2e/conftest.py), and a
+second clean build to compare it with."""
 
 import csv
-import hashlib
 import modulefinder
 import os
 import re
@@ -13,55 +13,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-COPY = ["Snakefile", "config", "workflow", "paper", "data/raw", "notebooks", "profiles"]
+from tests.project import ROOT, digests
 
 pytestmark = pytest.mark.e2e
 
 
-def _copy_project(dest: Path) -> Path:
-    for item in COPY:
-        src = ROOT / item
-        if not src.exists():
-            continue
-        target = dest / item
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if src.is_dir():
-            shutil.copytree(src, target, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, target)
-    return dest
-
-
-def _build(dest: Path, cores: int) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-    env["PYTHONPATH"] = str(dest / "workflow")  # run the copy's own package code
-    return subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", str(cores), "--quiet", "all"],
-        cwd=dest,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-
-
-def _digests(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory):
-    first = _copy_project(tmp_path_factory.mktemp("build1"))
-    second = _copy_project(tmp_path_factory.mktemp("build2"))
-    runs = [_build(first, 2), _build(second, 1)]
-    for run in runs:
-        assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    return first, second
+def two_builds(pilot_build, builds):
+    """The session's pilot build (2 cores) and a second clean build on 1 core."""
+    return pilot_build, builds["cores1"]
 
 
 def _macros(path: Path) -> dict[str, str]:
@@ -73,8 +33,8 @@ def _macros(path: Path) -> dict[str, str]:
     return out
 
 
-def test_pdf_is_built_with_table_figure_and_numbers(builds):
-    first, _ = builds
+def test_pdf_is_built_with_table_figure_and_numbers(pilot_build):
+    first = pilot_build
     pdf = first / "results" / "paper.pdf"
     assert pdf.read_bytes()[:5] == b"%PDF-"
     for exhibit in [
@@ -94,10 +54,10 @@ def test_pdf_is_built_with_table_figure_and_numbers(builds):
         assert _macros(first / "results/numbers.tex")["NEvents"] in text
 
 
-def test_every_exhibit_exists_and_pdf_shows_every_number(builds):
+def test_every_exhibit_exists_and_pdf_shows_every_number(pilot_build):
     from tiesmap import exhibits
 
-    first, _ = builds
+    first = pilot_build
     for e in exhibits.load_exhibits(ROOT / "paper/exhibits.yaml"):
         assert (first / e["output"]).stat().st_size > 0, e["output"]
     if not shutil.which("pdftotext"):
@@ -117,9 +77,9 @@ def test_every_exhibit_exists_and_pdf_shows_every_number(builds):
     assert not missing, missing
 
 
-def test_event_count_matches_raw_codings(builds):
+def test_event_count_matches_raw_codings(pilot_build):
     """Recompute the number of distinct events straight from the raw coder files."""
-    first, _ = builds
+    first = pilot_build
     ids = set()
     for path in sorted((ROOT / "data/raw/events").glob("coder_*.csv")):
         with path.open(encoding="utf-8", newline="") as fh:
@@ -134,19 +94,19 @@ def test_event_count_matches_raw_codings(builds):
     assert int(macros["NCodings"]) == coded
 
 
-def test_two_clean_builds_are_byte_identical(builds):
-    first, second = builds
-    one, two = _digests(first / "results"), _digests(second / "results")
+def test_two_clean_builds_are_byte_identical(two_builds):
+    first, second = two_builds
+    one, two = digests(first / "results"), digests(second / "results")
     assert one.keys() == two.keys()
     differ = [k for k in one if one[k] != two[k]]
     assert not differ, differ
 
 
-def test_noop_rerun_does_nothing(builds):
+def test_noop_rerun_does_nothing(pilot_build):
     """Nothing reruns, whichever way Snakemake is started: `make` runs the
     `snakemake` script (whose interpreter is bin/python3) and the tests run
     `python -m snakemake` (bin/python); the rules' command must not differ."""
-    first, _ = builds
+    first = pilot_build
     script = Path(sys.executable).with_name("snakemake")
     for command in ([sys.executable, "-m", "snakemake"], [str(script)]):
         run = subprocess.run(
@@ -182,8 +142,8 @@ def _scheduled_after_edit(project: Path, module: str) -> tuple[set[str], set[str
     return rules, {o for out in outputs for o in out.split(", ")}
 
 
-def test_changing_figure_code_reruns_only_figure_and_paper(builds):
-    rules, outputs = _scheduled_after_edit(builds[0], "figures/events_contacts.py")
+def test_changing_figure_code_reruns_only_figure_and_paper(pilot_build):
+    rules, outputs = _scheduled_after_edit(pilot_build, "figures/events_contacts.py")
     assert rules == {"figure", "paper", "all"}, rules
     assert outputs == {"results/figures/events_contacts.pdf", "results/paper.pdf"}, outputs
 
@@ -201,13 +161,13 @@ def _imported_package_files(module: str) -> set[str]:
     }
 
 
-def test_every_exhibit_reruns_when_its_code_or_any_import_changes(builds):
+def test_every_exhibit_reruns_when_its_code_or_any_import_changes(pilot_build):
     """For each exhibit, the module defining its function and every tiesmap module
     that module imports are code inputs of the job that makes the exhibit."""
     exhibits = yaml.safe_load((ROOT / "paper/exhibits.yaml").read_text())["exhibits"]
     run = subprocess.run(
         [sys.executable, "-m", "snakemake", "--detailed-summary"],
-        cwd=builds[0],
+        cwd=pilot_build,
         capture_output=True,
         text=True,
     )
@@ -246,15 +206,15 @@ def test_every_exhibit_reruns_when_its_code_or_any_import_changes(builds):
         ("cli.py", {"results/numbers.tex", "results/paper.pdf", "results/codebook.md"}),
     ],
 )
-def test_editing_a_module_reruns_the_exhibits_that_use_it(builds, module, expected_outputs):
-    _, outputs = _scheduled_after_edit(builds[0], module)
+def test_editing_a_module_reruns_the_exhibits_that_use_it(pilot_build, module, expected_outputs):
+    _, outputs = _scheduled_after_edit(pilot_build, module)
     assert expected_outputs <= outputs, sorted(outputs)
 
 
-def test_editing_peacesciencer_adapter_reruns_its_users(builds):
+def test_editing_peacesciencer_adapter_reruns_its_users(pilot_build):
     """The model panel reads peacesciencer's tables; the index step imports the
     UNGA reader, which takes COW codes from the same module."""
-    rules, _ = _scheduled_after_edit(builds[0], "sources/peacesciencer.py")
+    rules, _ = _scheduled_after_edit(pilot_build, "sources/peacesciencer.py")
     assert {"model_panel", "tie_index"} <= rules, rules
 
 
@@ -264,13 +224,13 @@ def test_editing_peacesciencer_adapter_reruns_its_users(builds):
     "covariates, citations and so peacesciencer: every rule depends on the adapter "
     "until the stage packages of the house plan cut that upward chain",
 )
-def test_editing_peacesciencer_adapter_leaves_the_codings_alone(builds):
-    rules, _ = _scheduled_after_edit(builds[0], "sources/peacesciencer.py")
+def test_editing_peacesciencer_adapter_leaves_the_codings_alone(pilot_build):
+    rules, _ = _scheduled_after_edit(pilot_build, "sources/peacesciencer.py")
     assert not {"validate_codings", "merge_codings", "reliability", "link_sources"} & rules
 
 
-def test_editing_a_module_no_rule_runs_schedules_nothing(builds):
-    rules, outputs = _scheduled_after_edit(builds[0], "rulegraph.py")
+def test_editing_a_module_no_rule_runs_schedules_nothing(pilot_build):
+    rules, outputs = _scheduled_after_edit(pilot_build, "rulegraph.py")
     assert rules == set() and outputs == set(), (rules, outputs)
 
 
@@ -290,12 +250,12 @@ SECTIONS = (
 )
 
 
-def test_paper_reads_as_a_paper_and_fits_the_page(builds, tmp_path):
+def test_paper_reads_as_a_paper_and_fits_the_page(pilot_build, tmp_path):
     """The structure a referee expects, no unresolved reference, no build-log words,
     no overfull box over 1 pt, and every page rendered and not blank."""
     from PIL import Image
 
-    first, _ = builds
+    first = pilot_build
     pdf = first / "results/paper.pdf"
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_pilot_build import _copy_project
+from tests.project import copy_project as _copy_project
 
 ROOT = Path(__file__).resolve().parents[2]
 CLUSTER = ROOT / "tools" / "slurm_cluster.sh"

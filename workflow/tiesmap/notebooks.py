@@ -7,9 +7,12 @@ cell; those change on every run, so they are removed before the notebook is save
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
+from tiesmap.yamlio import decline_iri_grammar
+
+if TYPE_CHECKING:
+    import nbformat
 
 VOLATILE_KEYS = ("start_time", "end_time", "duration", "exception")
 
@@ -46,8 +49,17 @@ def coalesce_streams(outputs: list) -> list:
     return merged
 
 
+def _nbformat():
+    """nbformat (and with it jsonschema), imported without the IRI grammar."""
+    decline_iri_grammar()
+    import nbformat
+
+    return nbformat
+
+
 def run_notebook(source: str | Path, target: str | Path, parameters: dict[str, Any]) -> None:
     """Execute `source` with `parameters` into `target`, then strip volatile metadata."""
+    nbformat = _nbformat()
     import papermill as pm
 
     target = Path(target)
@@ -66,6 +78,7 @@ def run_notebook(source: str | Path, target: str | Path, parameters: dict[str, A
 
 def to_html(notebook: str | Path, target: str | Path) -> None:
     """A static HTML copy of an executed notebook, for readers without Jupyter."""
+    nbformat = _nbformat()
     from nbconvert import HTMLExporter
 
     body, _ = HTMLExporter().from_notebook_node(nbformat.read(notebook, as_version=4))

@@ -8,10 +8,10 @@ with its key instead of escaping as a bare ValueError.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 from tiesmap.errors import InputError, Problem
@@ -153,8 +153,23 @@ def check_yaml_file(path: str | Path) -> None:
         return
 
 
+def decline_iri_grammar() -> None:
+    """Call before the first import of jsonschema (directly or through nbformat).
+
+    jsonschema's format checker imports rfc3987_syntax when it is installed (the
+    Jupyter stack brings it), and that module compiles an IRI grammar on import:
+    about one second of CPU in Snakemake's start and in every rule that reads a
+    YAML file. tiesmap's schemas use no IRI formats, so that optional import is
+    declined: None in sys.modules makes `import` raise ImportError, which jsonschema
+    expects and answers by leaving the "iri" formats unchecked."""
+    sys.modules.setdefault("rfc3987_syntax", None)
+
+
 def validate_against_schema(data: Any, schema_name: str, source: str) -> None:
     """Validate `data` against workflow/schemas/<schema_name>; report every violation."""
+    decline_iri_grammar()
+    import jsonschema
+
     schema = load_yaml(SCHEMA_DIR / schema_name)
     validator = jsonschema.Draft202012Validator(schema)
     problems = []
