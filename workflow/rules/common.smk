@@ -31,12 +31,17 @@ def interpreter():
 # Without --use-conda, the interpreter running Snakemake also runs every stage, so
 # rules behave the same from `make`, an activated venv or a cluster node sharing
 # the file system. With --use-conda, the rule's environment provides Python and the
-# package is taken from this checkout. A fixed hash seed keeps any set-ordering
-# inside libraries from reaching the results.
+# package is taken from this checkout.
 if DeploymentMethod.CONDA in workflow.deployment_settings.deployment_method:
-    TIESMAP = "PYTHONHASHSEED=0 PYTHONPATH=workflow python -m tiesmap.cli"
+    TIESMAP = "PYTHONPATH=workflow python -m tiesmap.cli"
 else:
-    TIESMAP = f"PYTHONHASHSEED=0 {interpreter()} -m tiesmap.cli"
+    TIESMAP = f"{interpreter()} -m tiesmap.cli"
+
+# The hash seed and SOURCE_DATE_EPOCH, for every job (jobs inherit this environment;
+# the same function sets them for commands run by hand).
+from tiesmap.reproducible import fixed_environment
+
+os.environ.update(fixed_environment(config["paper"]["source_date_epoch"]))
 ENV = "../envs/tiesmap.yaml"
 PACKAGE = "workflow/tiesmap"
 CONFIG_FILE = "config/config.yaml"
@@ -79,22 +84,23 @@ CODING_RECORDS = [
 ]
 
 
-# Raw files in the manifest, and the third-party sources whose files are present.
-from tiesmap.manifest import load_manifest
+# Raw files in the manifest, and the third-party sources and covariate files that
+# are present. What is absent is said in one line, since it changes the analysis.
+from tiesmap.manifest import (
+    absent_sources,
+    absent_sources_line,
+    load_manifest,
+    present_files,
+)
 
 MANIFEST_FILE = "data/raw/MANIFEST.yaml"
 MANIFEST = load_manifest(MANIFEST_FILE)
 PROVIDED_FILES = [e.path for e in MANIFEST if e.provided]
-SOURCE_FILES = {
-    e.adapter: e.path
-    for e in MANIFEST
-    if e.adapter in config["sources"]["use"] and Path(e.path).exists()
-}
+SOURCE_FILES = present_files(MANIFEST, config["sources"]["use"])
 USED_SOURCES = sorted(SOURCE_FILES)
-ABSENT_SOURCES = sorted(set(config["sources"]["use"]) - set(SOURCE_FILES))
-if ABSENT_SOURCES:
-    sys.stderr.write(
-        "tiesmap: optional sources absent (fetch with `make download`): "
-        + ", ".join(ABSENT_SOURCES)
-        + "\n"
-    )
+COVARIATE_FILES = present_files(MANIFEST, EXTERNAL_COVARIATES, by="name")
+ABSENT_LINE = absent_sources_line(
+    *absent_sources(MANIFEST, config["sources"]["use"], EXTERNAL_COVARIATES)
+)
+if ABSENT_LINE:
+    sys.stderr.write(ABSENT_LINE + "\n")

@@ -61,11 +61,13 @@ rule sensitivity:
         "logs/benchmarks/sensitivity.tsv"
     conda:
         ENV
+    threads: 2
     params:
         tiesmap=TIESMAP,
     shell:
         "{params.tiesmap} sensitivity --config {input.config} --events {input.events}"
-        " --out {output.intervals} --ranks {output.ranks} --linking {input.linking} 2> {log}"
+        " --out {output.intervals} --ranks {output.ranks} --linking {input.linking}"
+        " --threads {threads} 2> {log}"
 
 
 rule network:

@@ -1,12 +1,6 @@
 # Models of tie variation: the covariate panel, the configured models, one model
-# per area, and the diagnostics a reviewer asks for.
-
-COVARIATE_FILES = {
-    e.name: e.path
-    for e in MANIFEST
-    if e.name in EXTERNAL_COVARIATES and Path(e.path).exists()
-}
-
+# per area, and the diagnostics a reviewer asks for. COVARIATE_FILES (the optional
+# covariate files present) comes from common.smk.
 
 rule model_panel:
     input:

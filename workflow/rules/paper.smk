@@ -84,8 +84,6 @@ rule paper:
         ENV
     params:
         tiesmap=TIESMAP,
-        epoch=config["paper"]["source_date_epoch"],
         outdir="data/processed/latex",
     shell:
-        "SOURCE_DATE_EPOCH={params.epoch} FORCE_SOURCE_DATE=1 "
         "{params.tiesmap} paper --tex {input.tex} --outdir {params.outdir} --out {output} > {log} 2>&1"

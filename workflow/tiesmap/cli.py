@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tiesmap.errors import InputError
+from tiesmap.rounding import round_json, write_table_csv
 
 EXIT_BAD_INPUT = 2
 
@@ -32,19 +33,8 @@ def write_parquet(frame, path: str | Path) -> None:
     frame.to_parquet(_ensure_parent(path), index=False)
 
 
-def round_floats(value: Any, digits: int = 10) -> Any:
-    """Round to significant digits so JSON does not record BLAS-dependent last bits."""
-    if isinstance(value, float):
-        return float(f"{value:.{digits}g}")
-    if isinstance(value, dict):
-        return {k: round_floats(v, digits) for k, v in value.items()}
-    if isinstance(value, list):
-        return [round_floats(v, digits) for v in value]
-    return value
-
-
 def write_json(path: str | Path, data: Any) -> None:
-    write_text(path, json.dumps(round_floats(data), indent=2, sort_keys=True) + "\n")
+    write_text(path, json.dumps(round_json(data), indent=2, sort_keys=True) + "\n")
 
 
 # ------------------------------------------------------------------ verbs
@@ -332,12 +322,12 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     spans = None if duration is None else spans_for(events, counts, _directed(codebook), duration)
     scores, labels = scenario_scores_fast(panel, counts, space, follow_up, spans)
     rows, ranks, _ = monte_carlo_fast(
-        scores, labels, panel["dyad"].to_numpy(), space, config["seed"]
+        scores, labels, panel["dyad"].to_numpy(), space, config["seed"], threads=args.threads
     )
     out = pd.concat([panel[["dyad", "year"]], rows], axis=1)
     _ensure_parent(args.out)
-    out.round(10).to_csv(args.out, index=False, lineterminator="\n")
-    ranks.round(10).to_csv(args.ranks, index=False, lineterminator="\n")
+    write_table_csv(out, args.out)
+    write_table_csv(ranks, args.ranks)
     return 0
 
 
@@ -349,18 +339,14 @@ def cmd_network(args: argparse.Namespace) -> int:
     config, _ = _setup(args)
     panel = pd.read_parquet(args.index)
     _ensure_parent(args.out)
-    network_by_year(panel, config["focal_states"]).round(10).to_csv(
-        args.out, index=False, lineterminator="\n"
-    )
-    degree_centrality_by_year(panel, config["focal_states"]).round(10).to_csv(
-        args.centrality, index=False, lineterminator="\n"
-    )
+    write_table_csv(network_by_year(panel, config["focal_states"]), args.out)
+    write_table_csv(degree_centrality_by_year(panel, config["focal_states"]), args.centrality)
     return 0
 
 
 def _write_table(frame, path: str | Path) -> None:
     _ensure_parent(path)
-    frame.round(10).to_csv(path, index=False, lineterminator="\n")
+    write_table_csv(frame, path)
 
 
 def cmd_bloc(args: argparse.Namespace) -> int:
@@ -734,7 +720,7 @@ def cmd_reliability(args: argparse.Namespace) -> int:
         pd.read_parquet(args.codings), config["codings"]["coders"], draws, config["seed"]
     )
     _ensure_parent(args.csv)
-    table.round(10).to_csv(args.csv, index=False, lineterminator="\n")
+    write_table_csv(table, args.csv)
     write_text(args.out, reliability_latex(table, draws))
     return 0
 
@@ -987,7 +973,7 @@ def build_parser() -> argparse.ArgumentParser:
         coherence="coherence JSON",
         linking="linking report JSON",
     )
-    verb(
+    p = verb(
         "sensitivity",
         cmd_sensitivity,
         "Monte Carlo over the index's choices",
@@ -995,6 +981,9 @@ def build_parser() -> argparse.ArgumentParser:
         out="dyad-year intervals CSV",
         ranks="dyad rank intervals CSV",
         linking="linking report JSON",
+    )
+    p.add_argument(
+        "--threads", type=int, default=1, help="threads for the draws (results do not depend on it)"
     )
     verb(
         "network",
@@ -1217,6 +1206,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:  # run as a program, not called from Python
+        from tiesmap.reproducible import ensure_fixed_environment
+
+        ensure_fixed_environment()
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from tiesmap.rounding import round_table
+
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -25,9 +27,10 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
     """Write `frame` as UTF-8 CSV with LF line ends and formula-like text neutralised.
 
     Every text cell is quoted, so a line break inside a cell (even a lone carriage
-    return) cannot split a row when the file is read back.
+    return) cannot split a row when the file is read back. Numbers are rounded by
+    the export policy (tiesmap.rounding).
     """
-    safe = frame.copy()
+    safe = round_table(frame)
     for col in safe.columns:
         if not (pd.api.types.is_numeric_dtype(safe[col]) or pd.api.types.is_bool_dtype(safe[col])):
             safe[col] = safe[col].astype(object).map(neutralise)

@@ -22,6 +22,7 @@ import pandas as pd
 from tiesmap.codebook import AREAS, Codebook
 from tiesmap.countries import cow_code, gw_code
 from tiesmap.csvsafe import write_csv
+from tiesmap.rounding import round_json, write_table_csv
 
 DESCRIPTIONS = {
     "dyad": "Undirected dyad, ISO3 codes in alphabetical order joined by '-'",
@@ -270,13 +271,13 @@ def _ints(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write_csv(table: pd.DataFrame, path: Path) -> None:
-    """Numbers rounded to 10 digits; a table with free text (the events) is written
-    with every text cell quoted and formula-like cells neutralised (csvsafe)."""
-    table = table.round(10)
+    """Numbers rounded by the export policy (tiesmap.rounding); a table with free
+    text (the events) is written with every text cell quoted and formula-like cells
+    neutralised (csvsafe)."""
     if any(c in table for c in ("source", "location")):
         write_csv(table, path)
     else:
-        table.to_csv(path, index=False, lineterminator="\n")
+        write_table_csv(table, path)
 
 
 def _write_rds(table: pd.DataFrame, path: Path, levels: dict[str, tuple[str, ...]]) -> None:
@@ -425,7 +426,7 @@ def export_panel(
         "resources": resources,
     }
     (outdir / "datapackage.json").write_text(
-        json.dumps(package, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        json.dumps(round_json(package), indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
 
 

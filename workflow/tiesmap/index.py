@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from tiesmap.codebook import AREAS
+from tiesmap.rounding import round_table
 
 NORMALISATIONS = ("minmax", "minmax_log1p", "zscore", "rank")
 AGGREGATIONS = ("arithmetic", "geometric")
@@ -186,7 +187,7 @@ def coherence(panel: pd.DataFrame) -> dict[str, object]:
     eig = np.linalg.eigvalsh(corr.to_numpy()) if len(corr) else np.array([])
     return {
         "areas": list(intensity.columns),
-        "correlations": corr.round(10).to_dict(),
+        "correlations": round_table(corr).to_dict(),
         "first_component_share": float(eig[-1] / eig.sum()) if len(eig) else float("nan"),
         "eigenvalues": sorted((float(e) for e in eig), reverse=True),
         "cronbach_alpha": cronbach_alpha(intensity.to_numpy()),

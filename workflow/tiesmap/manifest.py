@@ -232,3 +232,42 @@ def download(
     if problems:
         raise InputError(problems)
     return done
+
+
+def present_files(
+    entries: list[Entry], wanted, by: str = "adapter", root: str | Path = "."
+) -> dict[str, str]:
+    """{adapter (or entry name, by="name"): path} of the optional files whose entry is
+    wanted and whose file exists under `root`; with several files per adapter, the
+    last listed is kept (as the workflow has always done)."""
+    return {
+        getattr(e, by): e.path
+        for e in entries
+        if getattr(e, by) in wanted and (Path(root) / e.path).exists()
+    }
+
+
+def absent_sources(
+    entries: list[Entry], sources, covariates, root: str | Path = "."
+) -> tuple[list[str], list[str]]:
+    """(event sources, covariate files) that the config asks for but whose files are
+    missing under `root`: what the build will go without."""
+    found = present_files(entries, sources, "adapter", root)
+    files = present_files(entries, covariates, "name", root)
+    listed = {e.name for e in entries}
+    return (
+        sorted(set(sources) - set(found)),
+        sorted(c for c in covariates if c in listed and c not in files),
+    )
+
+
+def absent_sources_line(sources: list[str], covariates: list[str]) -> str | None:
+    """One line naming what is absent, or None when every optional file is present."""
+    if not sources and not covariates:
+        return None
+    parts = []
+    if sources:
+        parts.append("event sources " + ", ".join(sources))
+    if covariates:
+        parts.append("covariates " + ", ".join(covariates))
+    return "tiesmap: optional sources absent (fetch with `make download`): " + "; ".join(parts)
