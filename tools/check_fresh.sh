@@ -12,7 +12,7 @@
 #   FRESH_ROOT=DIR         where the root goes (default /var/tmp/tiesmap-fresh-$SUITE)
 #   MIRROR=URL             Debian mirror for debootstrap (default: debootstrap's own)
 #   FRESH_TEST=ARGS        after `make`, run `make test PYTEST_ARGS=ARGS` in the root
-#                          (default tests/test_install.py; "all" for the whole suite,
+#                          (default tests/core/test_install.py; "all" for the whole suite,
 #                          "none" to skip)
 #   REFRESH=1              rebuild the cached base root even if it exists
 #   FRESH_CA="FILE ..."    extra CA certificates the root must trust to reach PyPI, for a
@@ -26,7 +26,7 @@ SUITE=${SUITE:-bookworm}
 ROOT=${FRESH_ROOT:-/var/tmp/tiesmap-fresh-$SUITE}
 BASE=$ROOT.base.tar
 MIRROR=${MIRROR:-}
-FRESH_TEST=${FRESH_TEST:-tests/test_install.py}
+FRESH_TEST=${FRESH_TEST:-tests/core/test_install.py}
 REPO=$(git rev-parse --show-toplevel)
 SHARED=${TIESMAP_SHARED:-$REPO/../shared}
 WORK=/root/work

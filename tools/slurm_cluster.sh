@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A throw-away single-node SLURM cluster on this machine, for tests/test_slurm.py and
+# A throw-away single-node SLURM cluster on this machine, for tests/e2e/test_slurm.py and
 # for trying profiles/slurm before using a real cluster.
 #
 #   tools/slurm_cluster.sh start    install packages if missing, write slurm.conf,

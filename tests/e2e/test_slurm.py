@@ -13,7 +13,6 @@ runs, so the build is CPU-bound); an idle machine should need about half that.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.project import build_env, digests
 from tests.project import copy_project as _copy_project
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,19 +122,13 @@ def _report(request, line: str) -> None:
         reporter.write_line(f"test_slurm: {line}")
 
 
-def _env(dest: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-    env["PYTHONPATH"] = str(dest / "workflow")  # run the copy's own package code
-    return env
-
-
 def _start(dest: Path, args: list[str], log: Path, nice: bool = False) -> subprocess.Popen:
     prefix = ["nice", "-n", "19"] if nice else []
     with log.open("w") as fh:
         return subprocess.Popen(
             [*prefix, sys.executable, "-m", "snakemake", *args],
             cwd=dest,
-            env=_env(dest),
+            env=build_env(dest),
             stdout=fh,
             stderr=subprocess.STDOUT,
             text=True,
@@ -260,14 +254,6 @@ def builds(cluster, tmp_path_factory, request):
     return on_slurm, local, slurm_text, run_id
 
 
-def _digests(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
 def test_every_rule_ran_as_a_slurm_job(builds):
     on_slurm, _, log_text, run_id = builds
     submitted = set(re.findall(r"has been submitted with SLURM jobid (\d+)", log_text))
@@ -295,7 +281,7 @@ def test_profile_resources_reach_sbatch(builds):
 
 def test_slurm_results_are_byte_identical_to_local_build(builds):
     on_slurm, local, _, _ = builds
-    one, two = _digests(on_slurm / "results"), _digests(local / "results")
+    one, two = digests(on_slurm / "results"), digests(local / "results")
     assert "paper.pdf" in one
     assert one.keys() == two.keys(), sorted(set(one) ^ set(two))
     differ = [k for k in one if one[k] != two[k]]
