@@ -2,6 +2,7 @@
 # per area, and the diagnostics a reviewer asks for. COVARIATE_FILES (the optional
 # covariate files present) comes from common.smk.
 
+
 rule model_panel:
     input:
         index="data/processed/tie_index.parquet",
