@@ -53,7 +53,7 @@ def test_no_writer_rounds_or_writes_on_its_own():
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(PACKAGE).as_posix()
         tree = ast.parse(path.read_text(encoding="utf-8"), rel)
-        if rel not in ("rounding.py", "csvsafe.py"):
+        if path.name not in ("rounding.py", "csvsafe.py"):
             found += [f"{rel}:{c.lineno}: to_csv" for c in _calls(tree, "to_csv")]
         for call in _calls(tree, "dumps"):
             arg = call.args[0] if call.args else None
@@ -64,7 +64,7 @@ def test_no_writer_rounds_or_writes_on_its_own():
             )
             if not wrapped:
                 found.append(f"{rel}:{call.lineno}: json.dumps without round_json")
-        if rel != "rounding.py":
+        if path.name != "rounding.py":
             for call in _calls(tree, "round"):
                 if (
                     call.args

@@ -128,7 +128,7 @@ def test_check_yaml_file_leaves_syntax_and_missing_files_to_the_next_reader(tmp_
 def _config_with(tmp_path, fragment: str) -> Path:
     """The project config with the fragment's top-level sections appended last
     (as tests/core/test_bad_inputs.py installs a config case)."""
-    from tests.test_bad_inputs import merge_fragment
+    from tests.core.test_bad_inputs import merge_fragment
 
     data = merge_fragment(
         (ROOT / "config/config.yaml").read_bytes(), (BAD / "config" / fragment).read_bytes()
