@@ -50,8 +50,15 @@ tex:
 test: setup tex
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Two pytest processes side by side (one a core), each with its share of the stages;
+# their reports follow one another, and the target fails if either fails.
+FAST_SHARDS := "tests/core tests/report tests/e2e tests/index/test_scale.py" "tests/codings tests/sources tests/models tests/index --ignore=tests/index/test_scale.py"
 test-fast: setup
-	$(BIN)/pytest -m "not build and not slurm" $(PYTEST_ARGS)
+	@logs=(); pids=(); i=0; for shard in $(FAST_SHARDS); do i=$$((i+1)); \
+	  log=$(VENV)/test-fast-$$i.log; logs+=($$log); \
+	  $(BIN)/pytest -m "not build and not slurm" $(PYTEST_ARGS) $$shard > $$log 2>&1 & pids+=($$!); \
+	done; rc=0; for pid in "$${pids[@]}"; do wait $$pid || rc=1; done; \
+	for log in "$${logs[@]}"; do cat $$log; done; exit $$rc
 
 lint: setup
 	$(BIN)/ruff check .
