@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from tiesmap import covariates
-from tiesmap.citations import (
+from tiesmap.cli import main
+from tiesmap.codings.manifest import load_manifest
+from tiesmap.core.config import EXTERNAL_COVARIATES
+from tiesmap.index import covariates
+from tiesmap.sources.citations import (
     BASE,
     ENTRIES,
     bibliography,
@@ -19,9 +22,6 @@ from tiesmap.citations import (
     source_cites,
     used_citations,
 )
-from tiesmap.cli import main
-from tiesmap.config import EXTERNAL_COVARIATES
-from tiesmap.manifest import load_manifest
 from tiesmap.sources.registry import EVENT_SOURCES
 
 ROOT = Path(__file__).resolve().parents[1]

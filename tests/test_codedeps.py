@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tiesmap.codedeps import closure, code_inputs, notebook_modules, verb_modules
+from tiesmap.core.codedeps import closure, code_inputs, notebook_modules, verb_modules
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "workflow" / "tiesmap"
@@ -107,5 +107,8 @@ def test_every_workflow_verb_resolves_in_the_real_package():
         assert str(PACKAGE / "cli.py") in files and all(Path(f).is_file() for f in files)
     # the index rule runs the counting code, not the paper or the notebooks
     index = code_inputs(PACKAGE, "index")
-    assert str(PACKAGE / "scale.py") in index
-    assert str(PACKAGE / "paper.py") not in index and str(PACKAGE / "notebooks.py") not in index
+    assert str(PACKAGE / "index" / "scale.py") in index
+    assert (
+        str(PACKAGE / "report" / "paper.py") not in index
+        and str(PACKAGE / "report" / "notebooks.py") not in index
+    )

@@ -95,7 +95,7 @@ def test_pdf_is_built_with_table_figure_and_numbers(builds):
 
 
 def test_every_exhibit_exists_and_pdf_shows_every_number(builds):
-    from tiesmap import exhibits
+    from tiesmap.report import exhibits
 
     first, _ = builds
     for e in exhibits.load_exhibits(ROOT / "paper/exhibits.yaml"):
@@ -189,7 +189,7 @@ def test_changing_figure_code_reruns_only_figure_and_paper(builds):
 
 
 def _imported_package_files(module: str) -> set[str]:
-    """Brute-force oracle, independent of tiesmap.codedeps: the standard library's
+    """Brute-force oracle, independent of tiesmap.core.codedeps: the standard library's
     bytecode scanner lists every tiesmap module a module imports, lazy imports
     inside functions included (third-party packages are left unresolved)."""
     finder = modulefinder.ModuleFinder(path=[str(ROOT / "workflow")])

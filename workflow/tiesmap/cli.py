@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tiesmap.errors import InputError
+from tiesmap.core.errors import InputError
 
 EXIT_BAD_INPUT = 2
 
@@ -51,9 +51,9 @@ def write_json(path: str | Path, data: Any) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     """Coder files, and adjudication sheets (recognised by their decided_value
     column), checked with every problem listed."""
-    from tiesmap.codebook import load_codebook
-    from tiesmap.coder_files import load_codings
-    from tiesmap.config import load_config, period_of
+    from tiesmap.codings.coder_files import load_codings
+    from tiesmap.core.codebook import load_codebook
+    from tiesmap.core.config import load_config, period_of
 
     config = load_config(args.config)
     codebook = load_codebook(args.codebook or config["codebook"])
@@ -69,7 +69,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _is_adjudication(path: str) -> bool:
-    from tiesmap.coder_files import read_table
+    from tiesmap.codings.coder_files import read_table
 
     try:
         header = read_table(path, columns=(), required=()).columns
@@ -82,9 +82,9 @@ def _is_adjudication(path: str) -> bool:
 
 def _check_adjudication(sheet: str, config: dict, codebook) -> int:
     """Decisions against the project's current codings, as the merge applies them."""
-    from tiesmap.coder_files import load_codings
-    from tiesmap.config import period_of
-    from tiesmap.merge import context_columns, merge_codings, read_adjudication
+    from tiesmap.codings.coder_files import load_codings
+    from tiesmap.codings.merge import context_columns, merge_codings, read_adjudication
+    from tiesmap.core.config import period_of
 
     coders = config["codings"]["coders"]
     files = [str(Path(config["codings"]["dir"]) / f"{c}.csv") for c in coders]
@@ -98,7 +98,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     import country_converter as coco
     import pandas as pd
 
-    from tiesmap.sheets import coder_template
+    from tiesmap.codings.sheets import coder_template
 
     config, codebook = _setup(args)
     register = pd.read_csv(
@@ -114,10 +114,10 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_adjudicate(args: argparse.Namespace) -> int:
-    from tiesmap.coder_files import load_codings
-    from tiesmap.config import period_of
-    from tiesmap.merge import merge_codings, read_adjudication
-    from tiesmap.sheets import adjudication_sheet, open_disagreements
+    from tiesmap.codings.coder_files import load_codings
+    from tiesmap.codings.merge import merge_codings, read_adjudication
+    from tiesmap.codings.sheets import adjudication_sheet, open_disagreements
+    from tiesmap.core.config import period_of
 
     config, codebook = _setup(args)
     coders = config["codings"]["coders"]
@@ -132,10 +132,10 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from tiesmap.codebook import load_codebook
-    from tiesmap.coder_files import load_codings
-    from tiesmap.config import load_config, period_of
-    from tiesmap.schema import validate_events
+    from tiesmap.codings.coder_files import load_codings
+    from tiesmap.core.codebook import load_codebook
+    from tiesmap.core.config import load_config, period_of
+    from tiesmap.core.schema import validate_events
 
     config = load_config(args.config)
     codebook = load_codebook(config["codebook"])
@@ -148,7 +148,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def _check_coding_records(config: dict, files: list[str]) -> None:
     """The corrections log must agree with the coder files, and every edition of a
     recurring series must be coded or explained (when the project keeps them)."""
-    from tiesmap.changelog import check_changelog, check_series, coder_values
+    from tiesmap.codings.changelog import check_changelog, check_series, coder_values
 
     paths = {Path(f).stem: Path(f) for f in files if Path(f).suffix.lower() == ".csv"}
     project = Path(config["codings"]["dir"]).resolve()
@@ -169,14 +169,14 @@ def _check_coding_records(config: dict, files: list[str]) -> None:
 def cmd_merge(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tiesmap.codebook import load_codebook
-    from tiesmap.config import load_config
-    from tiesmap.merge import (
+    from tiesmap.codings.merge import (
         context_columns,
         merge_codings,
         read_adjudication,
         with_derived_columns,
     )
+    from tiesmap.core.codebook import load_codebook
+    from tiesmap.core.config import load_config
 
     config = load_config(args.config)
     codebook = load_codebook(config["codebook"])
@@ -188,7 +188,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
         adjudication_file=args.adjudication,
         codebook=codebook,
     )
-    from tiesmap.csvsafe import write_csv
+    from tiesmap.core.csvsafe import write_csv
 
     write_parquet(with_derived_columns(result.events, codebook, result.adjudications), args.out)
     write_csv(result.disagreements, args.disagreements)
@@ -196,8 +196,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def _setup(args: argparse.Namespace):
-    from tiesmap.codebook import load_codebook
-    from tiesmap.config import load_config
+    from tiesmap.core.codebook import load_codebook
+    from tiesmap.core.config import load_config
 
     config = load_config(args.config)
     return config, load_codebook(config["codebook"])
@@ -210,9 +210,9 @@ def _directed(codebook) -> frozenset[str]:
 def cmd_dyads(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tiesmap.config import panel_dyads
-    from tiesmap.dyads import expand_to_dyads
-    from tiesmap.panel import scope_report
+    from tiesmap.core.config import panel_dyads
+    from tiesmap.index.dyads import expand_to_dyads
+    from tiesmap.index.panel import scope_report
 
     config, codebook = _setup(args)
     dyad_events = expand_to_dyads(
@@ -226,8 +226,8 @@ def cmd_dyads(args: argparse.Namespace) -> int:
 def cmd_scope(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tiesmap.config import panel_dyads
-    from tiesmap.scale import count_dyads, scope_from_counts
+    from tiesmap.core.config import panel_dyads
+    from tiesmap.index.scale import count_dyads, scope_from_counts
 
     config, codebook = _setup(args)
     counts = count_dyads(pd.read_parquet(args.events), _directed(codebook))
@@ -249,10 +249,10 @@ def _coverage(config, linking_report: str | None) -> list[dict]:
 
 def _panel_with_ties(config, codebook, events, linking_report=None):
     """(panel, panel with ties) under the configured rules, counted straight from
-    events (tiesmap.scale): the same frames as build_dyad_year + add_sustained_ties
+    events (tiesmap.index.scale): the same frames as build_dyad_year + add_sustained_ties
     on dyad-events, without forming one row per dyad-event."""
-    from tiesmap.config import panel_dyads
-    from tiesmap.scale import panel_with_ties_fast
+    from tiesmap.core.config import panel_dyads
+    from tiesmap.index.scale import panel_with_ties_fast
 
     rule = config["tie_rule"]
     return panel_with_ties_fast(
@@ -274,9 +274,9 @@ def _panel_with_ties(config, codebook, events, linking_report=None):
 def cmd_index(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tiesmap.codebook import AREAS
-    from tiesmap.covariates import add_model_covariates
-    from tiesmap.index import build_tie_index, coherence, pca_weights, tie_intensity
+    from tiesmap.core.codebook import AREAS
+    from tiesmap.index.covariates import add_model_covariates
+    from tiesmap.index.index import build_tie_index, coherence, pca_weights, tie_intensity
 
     config, codebook = _setup(args)
     _, panel = _panel_with_ties(config, codebook, pd.read_parquet(args.events), args.linking)
@@ -297,8 +297,8 @@ def cmd_index(args: argparse.Namespace) -> int:
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tiesmap.config import panel_dyads
-    from tiesmap.scale import (
+    from tiesmap.core.config import panel_dyads
+    from tiesmap.index.scale import (
         count_dyads,
         monte_carlo_fast,
         months_per_bin_for,
@@ -306,7 +306,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         scenario_scores_fast,
         spans_for,
     )
-    from tiesmap.sensitivity import Space
+    from tiesmap.index.sensitivity import Space
 
     config, codebook = _setup(args)
     space = Space.from_config(config)
@@ -344,7 +344,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 def cmd_network(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tiesmap.network import degree_centrality_by_year, network_by_year
+    from tiesmap.index.network import degree_centrality_by_year, network_by_year
 
     config, _ = _setup(args)
     panel = pd.read_parquet(args.index)
@@ -366,7 +366,7 @@ def _write_table(frame, path: str | Path) -> None:
 def cmd_bloc(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tiesmap.hyperedges import (
+    from tiesmap.index.hyperedges import (
         bloc_measure,
         bloc_structure,
         dyad_bloc_share,
@@ -397,7 +397,7 @@ def cmd_bloc(args: argparse.Namespace) -> int:
 def cmd_validate_cases(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tiesmap.validation import case_summary, check_cases, load_cases, validation_latex
+    from tiesmap.index.validation import case_summary, check_cases, load_cases, validation_latex
 
     config, _ = _setup(args)
     cases = load_cases(args.cases, list(config["focal_states"]))
@@ -412,7 +412,7 @@ def cmd_validate_cases(args: argparse.Namespace) -> int:
 def cmd_table_before_after(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tiesmap.tables import before_after, before_after_latex
+    from tiesmap.report.tables import before_after, before_after_latex
 
     config, codebook = _setup(args)
     split = str(config["wars"][0]["start"])
@@ -431,9 +431,9 @@ def cmd_table_before_after(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tiesmap.codebook import load_codebook
-    from tiesmap.config import load_config
-    from tiesmap.export import export_panel
+    from tiesmap.core.codebook import load_codebook
+    from tiesmap.core.config import load_config
+    from tiesmap.index.export import export_panel
 
     config = load_config(args.config)
     export_panel(
@@ -447,7 +447,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_references(args: argparse.Namespace) -> int:
-    from tiesmap.citations import bibliography, used_citations
+    from tiesmap.sources.citations import bibliography, used_citations
 
     keys = used_citations(args.sources, args.covariates)
     out = _ensure_parent(args.out)
@@ -463,7 +463,7 @@ def _external_files(pairs: list[str] | None) -> dict[str, str]:
 def cmd_covariates(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tiesmap.external_covariates import add_external_covariates
+    from tiesmap.models.external_covariates import add_external_covariates
 
     panel, report = add_external_covariates(
         pd.read_parquet(args.index), _external_files(args.files)
@@ -476,8 +476,8 @@ def cmd_covariates(args: argparse.Namespace) -> int:
 def cmd_models(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tiesmap.config import load_config
-    from tiesmap.models import fit_model, specs_from_config
+    from tiesmap.core.config import load_config
+    from tiesmap.models.models import fit_model, specs_from_config
 
     config = load_config(args.config)
     panel = pd.read_parquet(args.panel)
@@ -499,8 +499,8 @@ def cmd_models(args: argparse.Namespace) -> int:
 def cmd_models_areas(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tiesmap.config import load_config
-    from tiesmap.models import area_models
+    from tiesmap.core.config import load_config
+    from tiesmap.models.models import area_models
 
     config = load_config(args.config)
     spec = config["models"]["areas"]
@@ -519,8 +519,8 @@ def cmd_models_areas(args: argparse.Namespace) -> int:
 def cmd_models_diagnostics(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tiesmap.config import load_config
-    from tiesmap.models import (
+    from tiesmap.core.config import load_config
+    from tiesmap.models.models import (
         covariate_missingness,
         leave_one_dyad_out,
         specs_from_config,
@@ -545,7 +545,7 @@ def cmd_models_diagnostics(args: argparse.Namespace) -> int:
 
 
 def cmd_table_models(args: argparse.Namespace) -> int:
-    from tiesmap.model_outputs import missingness_table, regression_table
+    from tiesmap.report.model_outputs import missingness_table, regression_table
 
     data = json.loads(Path(args.input).read_text(encoding="utf-8"))
     if args.kind == "models":
@@ -574,7 +574,7 @@ def cmd_table_models(args: argparse.Namespace) -> int:
 
 
 def escape_notes(text: str) -> str:
-    from tiesmap.latex import escape
+    from tiesmap.core.latex import escape
 
     return escape(text)
 
@@ -582,9 +582,9 @@ def escape_notes(text: str) -> str:
 def cmd_table_operationalization(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tiesmap.codebook import load_codebook
-    from tiesmap.config import load_config
-    from tiesmap.tables import operationalization_summary, operationalization_table
+    from tiesmap.core.codebook import load_codebook
+    from tiesmap.core.config import load_config
+    from tiesmap.report.tables import operationalization_summary, operationalization_table
 
     config = load_config(args.config)
     codebook = load_codebook(config["codebook"])
@@ -600,7 +600,7 @@ def _read_json(path: Path):
 def cmd_figure(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tiesmap.figures import Context, draw
+    from tiesmap.report.figures import Context, draw
 
     config, codebook = _setup(args)
     path = Path(args.data)
@@ -617,9 +617,9 @@ def cmd_figure(args: argparse.Namespace) -> int:
 def cmd_numbers(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tiesmap.codebook import load_codebook
-    from tiesmap.config import load_config
-    from tiesmap.numbers import compute_numbers, measurement_numbers, render_macros
+    from tiesmap.core.codebook import load_codebook
+    from tiesmap.core.config import load_config
+    from tiesmap.report.numbers import compute_numbers, measurement_numbers, render_macros
 
     config = load_config(args.config)
     values = compute_numbers(
@@ -651,15 +651,15 @@ def cmd_numbers(args: argparse.Namespace) -> int:
 
 
 def cmd_paper(args: argparse.Namespace) -> int:
-    from tiesmap.paper import build_pdf
+    from tiesmap.report.paper import build_pdf
 
     build_pdf(args.tex, args.outdir, args.out)
     return 0
 
 
 def cmd_rulegraph(args: argparse.Namespace) -> int:
-    from tiesmap import exhibits
-    from tiesmap.rulegraph import replace_block, workflow_mermaid
+    from tiesmap.report import exhibits
+    from tiesmap.report.rulegraph import replace_block, workflow_mermaid
 
     readme = Path(args.readme)
     block = workflow_mermaid(readme.resolve().parent)
@@ -674,8 +674,8 @@ def cmd_rulegraph(args: argparse.Namespace) -> int:
 
 
 def cmd_coding_guide(args: argparse.Namespace) -> int:
-    from tiesmap.codebook import load_codebook, render_coding_guide
-    from tiesmap.config import load_config
+    from tiesmap.core.codebook import load_codebook, render_coding_guide
+    from tiesmap.core.config import load_config
 
     config = load_config(args.config)
     write_text(args.out, render_coding_guide(load_codebook(config["codebook"]), config))
@@ -685,11 +685,11 @@ def cmd_coding_guide(args: argparse.Namespace) -> int:
 def cmd_replication(args: argparse.Namespace) -> int:
     import platform
 
-    from tiesmap.config import load_config
-    from tiesmap.latex import escape
-    from tiesmap.manifest import load_manifest
-    from tiesmap.numbers import render_macros
-    from tiesmap.replication import (
+    from tiesmap.codings.manifest import load_manifest
+    from tiesmap.core.config import load_config
+    from tiesmap.core.latex import escape
+    from tiesmap.report.numbers import render_macros
+    from tiesmap.report.replication import (
         commit_of,
         inputs_table,
         replication_macros,
@@ -713,7 +713,7 @@ def cmd_replication(args: argparse.Namespace) -> int:
 
 
 def cmd_notebook(args: argparse.Namespace) -> int:
-    from tiesmap.notebooks import run_notebook, to_html
+    from tiesmap.report.notebooks import run_notebook, to_html
 
     run_notebook(args.notebook, args.out, dict(args.param or []))
     if args.html:
@@ -724,9 +724,9 @@ def cmd_notebook(args: argparse.Namespace) -> int:
 def cmd_reliability(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tiesmap.config import load_config
-    from tiesmap.reliability import reliability_table
-    from tiesmap.tables import reliability_latex
+    from tiesmap.codings.reliability import reliability_table
+    from tiesmap.core.config import load_config
+    from tiesmap.report.tables import reliability_latex
 
     config = load_config(args.config)
     draws = config["reliability"]["bootstrap_draws"]
@@ -742,7 +742,7 @@ def cmd_reliability(args: argparse.Namespace) -> int:
 def cmd_trace(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tiesmap.trace import trace_event
+    from tiesmap.codings.trace import trace_event
 
     print(
         trace_event(
@@ -756,7 +756,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 
 def cmd_table_coherence(args: argparse.Namespace) -> int:
-    from tiesmap.tables import coherence_latex
+    from tiesmap.report.tables import coherence_latex
 
     _, codebook = _setup(args)
     report = json.loads(Path(args.coherence).read_text(encoding="utf-8"))
@@ -765,9 +765,9 @@ def cmd_table_coherence(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from tiesmap.config import load_config
-    from tiesmap.csvsafe import write_csv
-    from tiesmap.errors import Problem
+    from tiesmap.core.config import load_config
+    from tiesmap.core.csvsafe import write_csv
+    from tiesmap.core.errors import Problem
     from tiesmap.sources.registry import EVENT_SOURCES
 
     if args.source not in EVENT_SOURCES:
@@ -807,7 +807,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_manifest(args: argparse.Namespace) -> int:
-    from tiesmap.manifest import load_manifest, update_checksums, verify
+    from tiesmap.codings.manifest import load_manifest, update_checksums, verify
 
     if args.update:
         n = update_checksums(args.manifest, args.root)
@@ -824,7 +824,7 @@ def cmd_manifest(args: argparse.Namespace) -> int:
 
 
 def cmd_download(args: argparse.Namespace) -> int:
-    from tiesmap.manifest import download, load_manifest
+    from tiesmap.codings.manifest import download, load_manifest
 
     entries = load_manifest(args.manifest)
     for line in download(entries, args.root, args.mirror_dir, args.mirror_url, args.only):
@@ -835,9 +835,9 @@ def cmd_download(args: argparse.Namespace) -> int:
 def cmd_link(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tiesmap.config import load_config
-    from tiesmap.csvsafe import write_csv
-    from tiesmap.linking import as_records, link_records
+    from tiesmap.core.config import load_config
+    from tiesmap.core.csvsafe import write_csv
+    from tiesmap.sources.linking import as_records, link_records
     from tiesmap.sources.registry import EVENT_SOURCES
 
     config = load_config(args.config)
@@ -867,8 +867,8 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 
 def cmd_table_coverage(args: argparse.Namespace) -> int:
-    from tiesmap.config import load_config
-    from tiesmap.tables import coverage_latex
+    from tiesmap.core.config import load_config
+    from tiesmap.report.tables import coverage_latex
 
     config = load_config(args.config)
     report = json.loads(Path(args.linking).read_text(encoding="utf-8"))
@@ -879,7 +879,7 @@ def cmd_table_coverage(args: argparse.Namespace) -> int:
 def cmd_table_findings(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tiesmap.findings import (
+    from tiesmap.report.findings import (
         arms_macros,
         arms_table,
         data_macros,
@@ -888,7 +888,7 @@ def cmd_table_findings(args: argparse.Namespace) -> int:
         findings_table,
         sources_sentence,
     )
-    from tiesmap.numbers import render_macros
+    from tiesmap.report.numbers import render_macros
 
     config, codebook = _setup(args)
     read = {"dtype": str, "keep_default_na": False}
@@ -910,7 +910,7 @@ def cmd_table_findings(args: argparse.Namespace) -> int:
 
 
 def cmd_archive(args: argparse.Namespace) -> int:
-    from tiesmap.archive import write_archive
+    from tiesmap.report.archive import write_archive
 
     write_archive(args.root, args.out, args.sums)
     print(f"wrote {args.out} and {args.sums}")
@@ -1088,7 +1088,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = verb(
         "figure",
         cmd_figure,
-        "draw one figure (a module of tiesmap.figures)",
+        "draw one figure (a module of tiesmap.report.figures)",
         data="parquet or CSV",
         out="pdf",
     )
