@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tiesmap.codings.coder_files import COLUMNS, Period
+from tiesmap.codings.coder_files import COLUMNS
 from tiesmap.core.codebook import load_codebook
-from tiesmap.core.config import load_config
+from tiesmap.core.config import Period, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tiesmap.codings.coder_files import COLUMNS, Period, check_coder_table, read_table
+from tiesmap.codings.coder_files import COLUMNS, check_coder_table, read_table
+from tiesmap.core.config import Period
 from tiesmap.core.errors import InputError
 from tiesmap.core.schema import SOURCE_EVENT_COLUMNS
 from tiesmap.core.textfiles import csv_rows, read_csv

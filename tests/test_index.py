@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from tiesmap.core.codebook import AREAS
+from tiesmap.core.config import dyads_in_scope
 from tiesmap.index.dyads import expand_to_dyads
 from tiesmap.index.index import (
     add_sustained_ties,
@@ -15,7 +16,7 @@ from tiesmap.index.index import (
     normalise,
     pca_weights,
 )
-from tiesmap.index.panel import build_dyad_year, dyads_in_scope, scope_report
+from tiesmap.index.panel import build_dyad_year, scope_report
 
 FOCAL = ["CHN", "RUS", "IRN", "PRK"]
 

@@ -12,12 +12,12 @@ import pytest
 
 from tiesmap.core.config import check_config
 from tiesmap.core.errors import InputError
+from tiesmap.core.formulas import mechanical_definition
 from tiesmap.models.models import (
     ModelSpec,
     area_models,
     design_of,
     fit_model,
-    mechanical_definition,
 )
 
 

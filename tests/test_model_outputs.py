@@ -13,8 +13,8 @@ import pytest
 
 from tiesmap.core.latex import fmt
 from tiesmap.models.models import ModelSpec, covariate_missingness, fit_model
+from tiesmap.report.figures.model_coefficients import coefficient_plot
 from tiesmap.report.model_outputs import (
-    coefficient_plot,
     missingness_table,
     regression_table,
     stars,

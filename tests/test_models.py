@@ -12,6 +12,7 @@ import pytest
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
 
+from tiesmap.core.formulas import parse_formula
 from tiesmap.index.covariates import add_comembership, add_war_partner, check_dyad_year_unit
 from tiesmap.models.inference import (
     fit_twoway_fe_dyad_robust,
@@ -27,7 +28,6 @@ from tiesmap.models.models import (
     fit_model,
     fit_twoway_fe,
     leave_one_dyad_out,
-    parse_formula,
     specs_from_config,
     split_periods,
 )

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.shared_data import shared_file
-from tiesmap.codings.coder_files import Period
+from tiesmap.core.config import Period
 from tiesmap.core.errors import InputError
 from tiesmap.core.schema import SOURCE_EVENT_COLUMNS, validate_source_events
 from tiesmap.sources import AdapterResult, jme, mme

@@ -447,7 +447,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_references(args: argparse.Namespace) -> int:
-    from tiesmap.sources.citations import bibliography, used_citations
+    from tiesmap.report.references import used_citations
+    from tiesmap.sources.citations import bibliography
 
     keys = used_citations(args.sources, args.covariates)
     out = _ensure_parent(args.out)

@@ -8,13 +8,13 @@ header is row 1, the first event row 2.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from tiesmap.core.codebook import COLLECTED, Codebook
+from tiesmap.core.config import Period
 from tiesmap.core.countries import to_cow, to_iso3, unmatched_reason
 from tiesmap.core.dates import parse_partial_date
 from tiesmap.core.errors import InputError, Problem
@@ -43,12 +43,6 @@ CONFIDENCE = ("high", "medium", "low")
 FORMATS = ("bilateral", "multilateral")
 YES_NO = {"yes": True, "no": False}
 FORMULA_START = ("=", "@")
-
-
-@dataclass(frozen=True)
-class Period:
-    start: int
-    end: int
 
 
 def read_table(

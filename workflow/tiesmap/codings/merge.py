@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from tiesmap.codings.coder_files import REQUIRED, YES_NO, Period, read_table
+from tiesmap.codings.coder_files import REQUIRED, YES_NO, read_table
 from tiesmap.core.codebook import Codebook
+from tiesmap.core.config import Period
 from tiesmap.core.countries import to_cow, to_iso3
 from tiesmap.core.errors import InputError, Problem
 

@@ -6,15 +6,14 @@ the build at once with the key's name instead of failing deep inside a rule.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from itertools import combinations
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tiesmap.core.errors import InputError, Problem
 from tiesmap.core.yamlio import load_yaml, validate_against_schema
-
-if TYPE_CHECKING:
-    from tiesmap.codings.coder_files import Period
 
 # Third-party covariate files (manifest names) the models can use when present.
 # Kept here, not in tiesmap.index.covariates, because Snakemake reads it at start-up and
@@ -83,7 +82,7 @@ def check_config(config: dict[str, Any], source: str = "config/config.yaml") -> 
 
 def _mechanical_models(config: dict[str, Any], source: str) -> list[Problem]:
     """Model specifications whose regressor mechanically defines the outcome."""
-    from tiesmap.models.models import mechanical_definition, parse_formula
+    from tiesmap.core.formulas import mechanical_definition, parse_formula
 
     problems = []
     models = config["models"]
@@ -106,9 +105,15 @@ def load_config(path: str | Path) -> dict[str, Any]:
     return check_config(load_yaml(path), str(path))
 
 
-def period_of(config: dict[str, Any]) -> Period:
-    from tiesmap.codings.coder_files import Period  # pandas: not needed to check a config
+@dataclass(frozen=True)
+class Period:
+    """The study period, first and last year included."""
 
+    start: int
+    end: int
+
+
+def period_of(config: dict[str, Any]) -> Period:
     return Period(config["period"]["start"], config["period"]["end"])
 
 
@@ -124,6 +129,14 @@ def _dates_to_text(value: Any) -> Any:
 
 def panel_dyads(config: dict[str, Any]) -> list[str]:
     """The dyads the panel covers, from focal states and configured partners."""
-    from tiesmap.index.panel import dyads_in_scope
-
     return dyads_in_scope(config["focal_states"], config["scope"]["partners"])
+
+
+def dyads_in_scope(
+    focal_states: list[str], partners: list[str] | tuple[str, ...] = ()
+) -> list[str]:
+    """All pairs of focal states, plus every focal state with every partner."""
+    focal = sorted(set(focal_states))
+    pairs = {f"{a}-{b}" for a, b in combinations(focal, 2)}
+    pairs |= {"-".join(sorted((f, p))) for f in focal for p in partners if p not in focal}
+    return sorted(pairs)

@@ -6,23 +6,12 @@ a source covers that year; anywhere else the count is missing (NaN), never 0.
 
 from __future__ import annotations
 
-from itertools import combinations
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from tiesmap.core.codebook import AREAS, Codebook
-
-
-def dyads_in_scope(
-    focal_states: list[str], partners: list[str] | tuple[str, ...] = ()
-) -> list[str]:
-    """All pairs of focal states, plus every focal state with every partner."""
-    focal = sorted(set(focal_states))
-    pairs = {f"{a}-{b}" for a, b in combinations(focal, 2)}
-    pairs |= {"-".join(sorted((f, p))) for f in focal for p in partners if p not in focal}
-    return sorted(pairs)
 
 
 def coverage_mask(panel: pd.DataFrame, area: str, coverage: list[dict[str, Any]]) -> np.ndarray:

@@ -47,6 +47,11 @@ def external_verb(name: str) -> Any:
     return _external_steps()[name][1]
 
 
+def covariate_cites(name: str) -> tuple[str, ...]:
+    """Keys cited by an external covariate (manifest name): its add_* verb's."""
+    return tuple(external_verb(name).cites)
+
+
 @cites()
 def add_external_covariates(
     panel: pd.DataFrame, files: dict[str, str]

@@ -62,7 +62,7 @@ import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -70,6 +70,7 @@ from linearmodels.panel import PanelOLS
 from scipy import stats
 
 from tiesmap.core.codebook import AREAS
+from tiesmap.core.formulas import IDENTIFIER, mechanical_definition, parse_formula
 from tiesmap.index.covariates import check_dyad_year_unit
 from tiesmap.models.inference import (
     TwoWayDemeaner,
@@ -163,89 +164,12 @@ SPEC_KEYS = frozenset(
         "n_perm",
     }
 )
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
-class ParsedFormula(NamedTuple):
-    """`dependent ~ regressors [| effects]`; effects is None when not given."""
-
-    dependent: str
-    regressors: tuple[str, ...]
-    effects: tuple[str, ...] | None
-
-
-def _terms(text: str, what: str, formula: str) -> tuple[str, ...]:
-    terms = tuple(t.strip() for t in text.split("+"))
-    bad = [t for t in terms if not _IDENTIFIER.match(t)]
-    if bad:
-        raise ValueError(
-            f"formula {formula!r}: {what} must be column names joined by '+', got {bad} "
-            "(transformations and interactions belong in the panel, as columns)"
-        )
-    dup = sorted({t for t in terms if terms.count(t) > 1})
-    if dup:
-        raise ValueError(f"formula {formula!r}: {what} repeat {dup}")
-    return terms
-
-
-def parse_formula(formula: str) -> ParsedFormula:
-    """Parse "y ~ x1 + x2" or "y ~ x1 + x2 | dyad + year" (pyfixest-style effects).
-
-    Only plain column names are accepted: the model's columns must be visible in
-    the panel (and in its missingness report), not created inside a formula.
-    """
-    if formula.count("~") != 1:
-        raise ValueError(f"formula {formula!r} needs exactly one '~'")
-    left, right = formula.split("~")
-    if right.count("|") > 1:
-        raise ValueError(f"formula {formula!r} has more than one '|'")
-    rhs, _, fe = right.partition("|")
-    (dependent,) = _terms(left, "the dependent variable", formula)
-    regressors = _terms(rhs, "regressors", formula)
-    effects: tuple[str, ...] | None = None
-    if "|" in right:
-        effects = () if fe.strip() == "0" else _terms(fe, "fixed effects", formula)
-    return ParsedFormula(dependent, regressors, effects)
-
-
-# Regressors that switch on where a war is fought: wartime support is coded only
-# for such wars, so regressing it on them measures the definition, not a relation.
-WAR_REGRESSORS = ("war_partner", "at_war", "war_involvement")
-# Columns derived from one area's events (tiesmap.index.index, tiesmap.index.scale).
-AREA_PREFIXES = ("n", "window", "tie", "score", "lasting", "quantity", "uncollected")
 # Below this many clusters, cluster-robust inference is not credible: a design is
 # reported as descriptive.
 MIN_CLUSTERS = 20
-
-
-def mechanical_definition(dependent: str, regressors: Iterable[str]) -> str | None:
-    """Why a regressor mechanically defines the outcome, or None.
-
-    Refused: a war regressor on a wartime-support outcome; a column of one area
-    on another column of the same area (e.g. tie_contacts on n_contacts); an area
-    column on the index or the count of ties built from it.
-    """
-
-    def area_of(column: str) -> str | None:
-        for prefix in AREA_PREFIXES:
-            for area in AREAS:
-                if column == f"{prefix}_{area}":
-                    return area
-        return None
-
-    for regressor in regressors:
-        if regressor in WAR_REGRESSORS and "wartime_support" in dependent:
-            return (
-                f"{regressor} mechanically defines {dependent}: wartime support is coded "
-                "only for the configured wars, so the model would recover the coding rule"
-            )
-        area = area_of(regressor)
-        if area is not None and area_of(dependent) == area:
-            return f"{regressor} and {dependent} are built from the same {area} events"
-        if area is not None and dependent in ("tie_index", "n_ties"):
-            return f"{dependent} is computed from {regressor}"
-    return None
 
 
 def design_of(n_clusters: int) -> tuple[str, str]:
@@ -291,7 +215,7 @@ class ModelSpec:
         )
         object.__setattr__(self, "regressors", regressors)
         for column in (self.dependent, *regressors):
-            if not isinstance(column, str) or not _IDENTIFIER.match(column) or column in RESERVED:
+            if not isinstance(column, str) or not IDENTIFIER.match(column) or column in RESERVED:
                 raise ValueError(f"{where}: {column!r} cannot be a model variable")
         if not regressors:
             raise ValueError(f"{where}: at least one regressor is needed")

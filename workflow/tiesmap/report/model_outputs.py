@@ -1,4 +1,5 @@
-"""Exhibits from model results: regression tables, coefficient plots, missingness.
+"""Exhibits from model results: regression and missingness tables (the coefficient
+plot is tiesmap.report.figures.model_coefficients).
 
 Everything here reads the JSON-ready dicts of `tiesmap.models.models` and formats them;
 no estimation happens. Numbers are printed with `tiesmap.core.latex.fmt` (3 decimals
@@ -10,7 +11,6 @@ escaped.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from tiesmap.core.latex import escape, fmt
@@ -75,7 +75,7 @@ def _row(label: str, cells: Sequence[str]) -> str:
     return rf"{label} & {' & '.join(cells)} \\"
 
 
-def _check_results(results: Sequence[Mapping[str, Any]]) -> None:
+def check_results(results: Sequence[Mapping[str, Any]]) -> None:
     if not results:
         raise ValueError("no model results to show")
     for i, result in enumerate(results):
@@ -129,7 +129,7 @@ def regression_table(
     observations when any model dropped fixed-effect groups without outcome
     variation. `notes` (LaTeX) precede the standard legend.
     """
-    _check_results(results)
+    check_results(results)
     m = len(results)
     regressors: list[str] = []
     for result in results:
@@ -206,66 +206,6 @@ def regression_table(
         "",
     ]
     return "\n".join(lines)
-
-
-def coefficient_plot(
-    results: Sequence[Mapping[str, Any]],
-    path: str | Path,
-    *,
-    labels: Mapping[str, str] | None = None,
-    xlabel: str = "Coefficient with 95% interval",
-) -> None:
-    """Dot-and-whisker plot: one row per regressor, one marker per model.
-
-    Intervals are the results' `conf_int` (the model's own inference); a
-    coefficient without an SE is drawn without an interval. Models on different
-    scales (linear vs log-link) should go in separate plots. Saved as PDF
-    without dates (`tiesmap.report.figures.save_figure`).
-    """
-    _check_results(results)
-    import matplotlib
-
-    from tiesmap.report.figures import plt, save_figure
-
-    regressors: list[str] = []
-    for result in results:
-        regressors += [r for r in result["regressors"] if r not in regressors]
-    m = len(results)
-    colours = matplotlib.colormaps["tab10"].colors
-    markers = "osD^v<>ph*"
-    fig, ax = plt.subplots(figsize=(6.0, 0.55 * len(regressors) * max(1, m / 2) + 1.2))
-    height = 0.7
-    for j, result in enumerate(results):
-        offset = (j - (m - 1) / 2) * height / max(m, 1)
-        ys, xs, intervals = [], [], []
-        for i, name in enumerate(regressors):
-            value = result["params"].get(name)
-            if value is None:
-                continue
-            ys.append(i + offset)
-            xs.append(value)
-            low, high = result.get("conf_int", {}).get(name, [None, None])
-            if low is not None and high is not None:
-                intervals.append((i + offset, low, high))
-        colour = colours[j % len(colours)]
-        for y, low, high in intervals:
-            ax.hlines(y, low, high, color=colour, linewidth=1.5)
-        ax.plot(
-            xs,
-            ys,
-            markers[j % len(markers)],
-            color=colour,
-            markersize=5,
-            label=f"({j + 1}) {result.get('name', result['dependent'])}",
-        )
-    ax.axvline(0.0, color="#888888", linewidth=0.8, linestyle="--")
-    ax.set_yticks(range(len(regressors)), [variable_label(r, labels) for r in regressors])
-    ax.set_ylim(len(regressors) - 0.5, -0.5)
-    ax.set_xlabel(xlabel)
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(frameon=False, fontsize=7, loc="best")
-    fig.tight_layout()
-    save_figure(fig, path)
 
 
 def _runs_text(runs: Sequence[Sequence[int]]) -> str:

@@ -251,24 +251,6 @@ def source_cites(source: str) -> tuple[str, ...]:
     return tuple(getattr(module, f"CITES_{source.upper()}", None) or module.CITES)
 
 
-def covariate_cites(name: str) -> tuple[str, ...]:
-    """Keys cited by an external covariate (manifest name): its add_* verb's."""
-    from tiesmap.models.external_covariates import external_verb
-
-    return tuple(external_verb(name).cites)
-
-
-def used_citations(sources: Iterable[str], covariates: Iterable[str]) -> list[str]:
-    """Keys of everything a build used, in a fixed order (base, sources, covariates),
-    each once."""
-    keys = list(BASE)
-    for source in sorted(sources):
-        keys += source_cites(source)
-    for name in sorted(covariates):
-        keys += covariate_cites(name)
-    return list(dict.fromkeys(keys))
-
-
 def bibliography(keys: Iterable[str]) -> str:
     """BibTeX text of `keys`, in the given order."""
     header = (

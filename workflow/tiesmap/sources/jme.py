@@ -193,7 +193,7 @@ def _text(value: Cell) -> str:
 def ingest(path: str | Path, period: PeriodLike = None) -> AdapterResult:
     """JME v3 exercises as canonical events; unmappable rows in `rejected`.
 
-    `period` (a tiesmap.codings.coder_files.Period or a (first, last) pair of years) keeps
+    `period` (a tiesmap.core.config.Period or a (first, last) pair of years) keeps
     exercises starting in those years; the others are counted as `excluded`."""
     header, rows = read_sheet(path)
     return ingest_rows(header, rows, str(path), period)

@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tiesmap.codings.coder_files import Period
+from tiesmap.core.config import Period
 from tiesmap.core.countries import to_cow, to_iso3
 from tiesmap.core.errors import InputError, Problem
 from tiesmap.core.textfiles import csv_table, ragged_rows
@@ -377,7 +377,7 @@ def _resolve_name(name: str) -> tuple[str, ...] | None:
 def ingest(path: str | Path, period: PeriodLike = None) -> AdapterResult:
     """MME v7 exercises as canonical events; unmappable rows in `rejected`.
 
-    `period` (a tiesmap.codings.coder_files.Period or a (first, last) pair of years) keeps
+    `period` (a tiesmap.core.config.Period or a (first, last) pair of years) keeps
     exercises starting in those years; the others are counted as `excluded`."""
     file = str(path)
     bounds = period_bounds(period)
