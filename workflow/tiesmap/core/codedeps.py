@@ -2,10 +2,11 @@
 
 A rule that lists its code inputs by hand goes stale when the code grows a new
 import, and a stale exhibit after a code change is a silent wrong number. Here
-the code inputs of a command-line verb are derived instead: the verb's handler
-in ``cli.py``, the ``cli`` helpers it calls, and the closure of every ``tiesmap``
-module they import (imports inside functions included, since the package
-imports lazily). Only the standard library is used, so Snakemake can call this
+the code inputs of a command-line verb are derived instead: the dispatcher
+``cli.py``, the verb's handler in its stage's command-line module
+(``<stage>/cli.py``, the one whose ``register`` names the verb), the helpers of that
+module it calls, and the closure of every ``tiesmap`` module they import (imports
+inside functions included, since the package imports lazily). Only the standard library is used, so Snakemake can call this
 at start-up without importing pandas.
 """
 
@@ -109,7 +110,7 @@ def closure(
 
 
 def _cli_functions(cli_path: Path) -> tuple[dict[str, ast.FunctionDef], dict[str, str]]:
-    """cli.py's top-level functions, and the verb -> handler table of its parser."""
+    """A command-line module's top-level functions, and its verb -> handler table."""
     tree = ast.parse(cli_path.read_text(encoding="utf-8"), filename=str(cli_path))
     functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
     verbs: dict[str, str] = {}
@@ -128,12 +129,24 @@ def _cli_functions(cli_path: Path) -> tuple[dict[str, ast.FunctionDef], dict[str
     return functions, verbs
 
 
-def verb_modules(cli_path: Path, verb: str) -> set[str]:
-    """The modules a verb's handler imports, through the cli helpers it calls."""
+def stage_cli_modules(package_dir: Path) -> dict[str, Path]:
+    """Dotted name -> file of each stage's command-line module: a ``<stage>/cli.py``
+    with a ``register`` function (the shared helpers in ``core/cli.py`` have none)."""
+    found = {}
+    for path in sorted(Path(package_dir).glob("*/cli.py")):
+        if "register" in _cli_functions(path)[0]:
+            found[f"{PACKAGE}.{path.parent.name}.cli"] = path
+    return found
+
+
+def verb_modules(cli_path: Path, verb: str, cli_module: str | None = None) -> set[str]:
+    """The modules a verb's handler imports, through the helpers of its command-line
+    module (``cli_module``, by default named after the file) that it calls."""
     functions, verbs = _cli_functions(cli_path)
     if verb not in verbs or verbs[verb] not in functions:
         raise KeyError(f"tiesmap has no command-line verb {verb!r}")
-    cli_module = f"{PACKAGE}.cli"
+    if cli_module is None:
+        cli_module = _module_name(cli_path.parents[1], cli_path)
     top_level = ast.Module(
         body=[
             n
@@ -177,10 +190,17 @@ def code_inputs(
     """Files whose edit must rerun a rule that runs ``tiesmap <verb>``.
 
     ``extra`` names modules the verb loads by name at run time (a figure's
-    module, say), which no import statement shows.
+    module, say), which no import statement shows. The dispatcher and the stage
+    command-line modules import every stage's verbs; only the verb's own handler
+    counts, so their imports are followed no further than `verb_modules` does.
     """
     package_dir = Path(package_dir)
-    modules = verb_modules(package_dir / "cli.py", verb) | set(extra)
+    stages = stage_cli_modules(package_dir)
+    owners = [name for name, path in stages.items() if verb in _cli_functions(path)[1]]
+    if not owners:
+        raise KeyError(f"tiesmap has no command-line verb {verb!r}")
+    dispatcher = f"{PACKAGE}.cli"
+    modules = {dispatcher, *verb_modules(stages[owners[0]], verb, owners[0]), *extra}
     if notebook is not None:
         modules |= notebook_modules(Path(notebook))
-    return closure(package_dir, modules, opaque=frozenset({f"{PACKAGE}.cli"}))
+    return closure(package_dir, modules, opaque=frozenset({dispatcher, *stages}))

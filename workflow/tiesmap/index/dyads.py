@@ -15,6 +15,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from tiesmap.core.codebook import Codebook
 from tiesmap.core.dates import parse_partial_date
 
 MULTILATERAL_WEIGHTS = ("full", "inverse", "excluded")
@@ -99,3 +100,8 @@ def expand_to_dyads(
     out = pd.DataFrame(rows, columns=list(DYAD_EVENT_COLUMNS))
     out["ref_date"] = pd.to_datetime(out["ref_date"])
     return out.sort_values(["dyad", "ref_date", "event_id"], ignore_index=True)
+
+
+def directed_activities(codebook: Codebook) -> frozenset[str]:
+    """Codes of the activities that run from one state to another."""
+    return frozenset(a.code for a in codebook.activities.values() if a.directed)

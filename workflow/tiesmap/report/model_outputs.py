@@ -248,3 +248,35 @@ def missingness_table(
         "",
     ]
     return "\n".join(lines)
+
+
+# What the models table says about its covariates; the models the build could not
+# fit (their covariate files absent) are named after it.
+MODELS_NOTE = (
+    "Covariates derivable from the project's own configuration (war periods, SCO membership)"
+)
+
+
+def model_table(kind: str, data: Mapping[str, Any]) -> str:
+    """The LaTeX table of one models JSON: `models` (the configured models, with the
+    skipped ones named in the notes), `areas` (one model per area) or `missingness`."""
+    if kind == "models":
+        notes = MODELS_NOTE
+        if data["skipped"]:
+            notes += "; not estimated here: " + "; ".join(
+                f"{s['name']} ({s['reason']})" for s in data["skipped"]
+            )
+        return regression_table(
+            data["models"], "Models of tie variation", "tab:models", escape(notes) + "."
+        )
+    if kind == "areas":
+        notes = "; ".join(f"{s['dependent']}: {s['reason']}" for s in data["skipped"])
+        return regression_table(
+            data["models"],
+            "Two-way fixed-effects models by area",
+            "tab:areas",
+            escape("Not estimated: " + notes + ".") if notes else "",
+        )
+    return missingness_table(
+        data["missingness"], "Missing covariate values by dyad-year", "tab:missingness"
+    )

@@ -80,6 +80,17 @@ def as_records(events: pd.DataFrame, origin: str, machine_coded: bool = False) -
     return out[list(RECORD_COLUMNS)].reset_index(drop=True)
 
 
+def scope_states(config: dict) -> set[str]:
+    """The states a record must involve to be linked: focal states and partners."""
+    return set(config["focal_states"]) | set(config["scope"]["partners"])
+
+
+def involves(events: pd.DataFrame, states: set[str]) -> pd.Series:
+    """True where an event's participants (ISO3 codes joined by ';') include one of
+    `states`: a source's records outside the project's scope are not linked."""
+    return events["participants"].str.split(";").map(lambda p: bool(states & set(p)))
+
+
 def _intervals(records: pd.DataFrame, tolerance: int) -> tuple[np.ndarray, np.ndarray]:
     pad = timedelta(days=tolerance)
     first = [parse_partial_date(d).earliest - pad for d in records["date_start"]]
