@@ -47,7 +47,9 @@ rule figure:
         data=lambda wildcards: FIGURE_DATA[wildcards.name],
         config=CONFIG_FILE,
         codebook=config["codebook"],
-        code=lambda wildcards: code_for("figure", f"tiesmap.report.figures.{wildcards.name}"),
+        code=lambda wildcards: code_for(
+            "figure", f"tiesmap.report.figures.{wildcards.name}"
+        ),
     output:
         report(
             "results/figures/{name}.pdf",

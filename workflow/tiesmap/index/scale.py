@@ -949,7 +949,7 @@ def panel_with_ties_fast(
     follow_up_counts: bool,
     min_duration_months: int | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(panel, panel with ties) as `tiesmap.cli._panel_with_ties` returns them, from
+    """(panel, panel with ties) as `tiesmap.index.configured.configured_panel` returns them, from
     events instead of dyad-events: the entry point for large inputs.
 
     With `min_duration_months` (m) the tie rule sees duration (see
