@@ -69,8 +69,7 @@ def imports_in(tree: ast.AST, current: str, is_package: bool) -> set[str]:
 
 @cache
 def _parsed_imports(path: Path, module: str, mtime_ns: int) -> frozenset[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    return frozenset(imports_in(tree, module, path.name == "__init__.py"))
+    return frozenset(imports_in(_tree(path), module, path.name == "__init__.py"))
 
 
 def _file_imports(path: Path, module: str) -> frozenset[str]:
@@ -109,9 +108,24 @@ def closure(
     return sorted({str(p) for p in seen.values()})
 
 
+@cache
+def _parsed_tree(path: Path, mtime_ns: int) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def _tree(path: Path) -> ast.Module:
+    """A file's syntax tree, parsed once per version of the file (every rule asks)."""
+    return _parsed_tree(path, path.stat().st_mtime_ns)
+
+
 def _cli_functions(cli_path: Path) -> tuple[dict[str, ast.FunctionDef], dict[str, str]]:
     """A command-line module's top-level functions, and its verb -> handler table."""
-    tree = ast.parse(cli_path.read_text(encoding="utf-8"), filename=str(cli_path))
+    return _parsed_cli(cli_path, cli_path.stat().st_mtime_ns)
+
+
+@cache
+def _parsed_cli(cli_path: Path, mtime_ns: int) -> tuple[dict[str, ast.FunctionDef], dict[str, str]]:
+    tree = _tree(cli_path)
     functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
     verbs: dict[str, str] = {}
     for node in ast.walk(tree):
@@ -148,11 +162,7 @@ def verb_modules(cli_path: Path, verb: str, cli_module: str | None = None) -> se
     if cli_module is None:
         cli_module = _module_name(cli_path.parents[1], cli_path)
     top_level = ast.Module(
-        body=[
-            n
-            for n in ast.parse(cli_path.read_text(encoding="utf-8")).body
-            if isinstance(n, ast.Import | ast.ImportFrom)
-        ],
+        body=[n for n in _tree(cli_path).body if isinstance(n, ast.Import | ast.ImportFrom)],
         type_ignores=[],
     )
     modules = {cli_module, *imports_in(top_level, cli_module, False)}
