@@ -1,9 +1,10 @@
-"""The grammar of a model formula and the check that a regressor does not
-mechanically define its outcome.
+"""The grammar of a model formula, the check that a regressor does not
+mechanically define its outcome, and the number of clusters below which a fit is
+only descriptive.
 
-Both are read when the configuration is checked, before any model is fitted, so
-they sit with the configuration rather than with the estimators
-(tiesmap.models.models), which use them too.
+The first two are read when the configuration is checked, before any model is
+fitted, and the paper states the third; so they sit with the configuration rather
+than with the estimators (tiesmap.models.models), which use all three.
 """
 
 from __future__ import annotations
@@ -93,3 +94,8 @@ def mechanical_definition(dependent: str, regressors: Iterable[str]) -> str | No
         if area is not None and dependent in ("tie_index", "n_ties"):
             return f"{dependent} is computed from {regressor}"
     return None
+
+
+# Below this many clusters, cluster-robust inference is not credible: a design is
+# reported as descriptive.
+MIN_CLUSTERS = 20

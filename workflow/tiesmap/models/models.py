@@ -70,7 +70,7 @@ from linearmodels.panel import PanelOLS
 from scipy import stats
 
 from tiesmap.core.codebook import AREAS
-from tiesmap.core.formulas import IDENTIFIER, mechanical_definition, parse_formula
+from tiesmap.core.formulas import IDENTIFIER, MIN_CLUSTERS, mechanical_definition, parse_formula
 from tiesmap.index.covariates import check_dyad_year_unit
 from tiesmap.models.inference import (
     TwoWayDemeaner,
@@ -165,11 +165,6 @@ SPEC_KEYS = frozenset(
     }
 )
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-# Below this many clusters, cluster-robust inference is not credible: a design is
-# reported as descriptive.
-MIN_CLUSTERS = 20
 
 
 def design_of(n_clusters: int) -> tuple[str, str]:

@@ -137,7 +137,7 @@ def measurement_numbers(
         )
         or "none"
     )
-    from tiesmap.models.models import MIN_CLUSTERS
+    from tiesmap.core.formulas import MIN_CLUSTERS
 
     actors = validation["actors"].str.count("-") + 1
     v["NValidationTriadCases"] = str(int((actors == 3).sum()))
