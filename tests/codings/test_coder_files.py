@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 
 from tests.conftest import good_row, write_coder_file
-from tiesmap.coder_files import COLUMNS, check_coder_table, load_codings, read_table
-from tiesmap.errors import InputError
+from tiesmap.codings.coder_files import COLUMNS, check_coder_table, load_codings, read_table
+from tiesmap.core.errors import InputError
 
 
 def problems_of(tmp_path, rows, codebook, period, name="coder_x.csv", columns=COLUMNS):

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from tests.shared_data import SHARED, shared_file
-from tiesmap.errors import InputError
-from tiesmap.manifest import download, load_manifest, sha256_of, verify
+from tiesmap.codings.manifest import download, load_manifest, sha256_of, verify
+from tiesmap.core.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[2]
 

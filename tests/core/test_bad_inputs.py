@@ -59,7 +59,7 @@ TIMEOUT = 300
 def ingest_main(argv: list[str]) -> int:
     """`ingest_main([adapter, file])`: an adapter without a CLI verb, run the way
     `tiesmap.cli.main` runs a verb (an InputError printed on stderr, exit 2)."""
-    from tiesmap.errors import InputError
+    from tiesmap.core.errors import InputError
 
     module = importlib.import_module("tiesmap.sources." + argv[0])
     try:
@@ -140,7 +140,7 @@ _RULE = re.compile(r"^(-+)  (-+)  (-+)  (-+)  -{7}$")
 
 
 def parse_problems(stderr: str) -> list[Reported]:
-    """The rows of the problem table that `tiesmap.errors.format_problems` prints:
+    """The rows of the problem table that `tiesmap.core.errors.format_problems` prints:
     columns are cut at the widths of the dashed rule under the header."""
     lines = stderr.splitlines()
     out = []
@@ -159,7 +159,7 @@ def parse_problems(stderr: str) -> list[Reported]:
 
 
 def test_parse_problems_reads_the_cli_table():
-    from tiesmap.errors import InputError, Problem
+    from tiesmap.core.errors import InputError, Problem
 
     err = InputError(
         [
@@ -253,9 +253,9 @@ def make_base(path: Path) -> Path:
     (path / "config").mkdir()
     for name in ("config.yaml", "codebook.yaml"):
         shutil.copyfile(ROOT / "config" / name, path / "config" / name)
-    from tiesmap.codebook import load_codebook
-    from tiesmap.coder_files import load_codings
-    from tiesmap.config import load_config, period_of
+    from tiesmap.codings.coder_files import load_codings
+    from tiesmap.core.codebook import load_codebook
+    from tiesmap.core.config import load_config, period_of
 
     config = load_config(path / "config/config.yaml")
     codings = load_codings(

@@ -42,9 +42,9 @@ def test_importing_the_package_has_no_side_effects():
     "code",
     [
         # the config check (jsonschema through tiesmap.yamlio)
-        "from tiesmap.config import load_config\nload_config('config/config.yaml')\n",
+        "from tiesmap.core.config import load_config\nload_config('config/config.yaml')\n",
         # nbformat imports jsonschema too
-        "from tiesmap import notebooks\nnotebooks._nbformat()\n",
+        "from tiesmap.report import notebooks\nnotebooks._nbformat()\n",
     ],
     ids=["schema_validation", "notebooks"],
 )

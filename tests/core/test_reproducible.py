@@ -11,8 +11,8 @@ import sys
 import yaml
 
 from tests.project import ROOT
-from tiesmap import reproducible
-from tiesmap.reproducible import fixed_environment, missing, project_epoch
+from tiesmap.core import reproducible
+from tiesmap.core.reproducible import fixed_environment, missing, project_epoch
 
 EPOCH = yaml.safe_load((ROOT / "config/config.yaml").read_text())["paper"]["source_date_epoch"]
 
@@ -65,7 +65,7 @@ def test_a_hand_run_command_gets_the_fixed_environment():
     hash randomisation off and the config's epoch."""
     code = (
         "import json, os, sys\n"
-        "from tiesmap.reproducible import ensure_fixed_environment\n"
+        "from tiesmap.core.reproducible import ensure_fixed_environment\n"
         "ensure_fixed_environment()\n"
         "print(json.dumps([sys.flags.hash_randomization, os.environ['PYTHONHASHSEED'],"
         " os.environ['SOURCE_DATE_EPOCH']]))\n"

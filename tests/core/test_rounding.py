@@ -1,4 +1,4 @@
-"""One float-rounding policy for every CSV and JSON export (tiesmap.rounding)."""
+"""One float-rounding policy for every CSV and JSON export (tiesmap.core.rounding)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import json
 import pandas as pd
 
 from tests.project import ROOT
-from tiesmap.csvsafe import write_csv
-from tiesmap.rounding import EXPORT_DIGITS, round_json, round_table, write_table_csv
+from tiesmap.core.csvsafe import write_csv
+from tiesmap.core.rounding import EXPORT_DIGITS, round_json, round_table, write_table_csv
 
 PACKAGE = ROOT / "workflow" / "tiesmap"
 
@@ -76,7 +76,7 @@ def test_no_writer_rounds_or_writes_on_its_own():
 
 
 def test_json_policy_matches_what_write_json_writes(tmp_path):
-    from tiesmap.cli import write_json
+    from tiesmap.core.cli import write_json
 
     write_json(tmp_path / "x.json", {"v": 0.1234567890123456})
     assert json.loads((tmp_path / "x.json").read_text()) == {"v": 0.123456789}

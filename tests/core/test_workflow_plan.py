@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from tests.project import copy_project, run_snakemake
-from tiesmap.config import EXTERNAL_COVARIATES
-from tiesmap.manifest import Entry, absent_sources, absent_sources_line, load_manifest
+from tiesmap.codings.manifest import Entry, absent_sources, absent_sources_line, load_manifest
+from tiesmap.core.config import EXTERNAL_COVARIATES
 
 USE = ["sipri", "mme", "jme", "china_vitae", "gdelt", "icews"]
 

@@ -15,8 +15,8 @@ import yaml
 
 from tests.project import build_env, run_snakemake
 from tests.shared_data import SHARED, shared_file
-from tiesmap.config import EXTERNAL_COVARIATES
-from tiesmap.manifest import load_manifest, sha256_of
+from tiesmap.codings.manifest import load_manifest, sha256_of
+from tiesmap.core.config import EXTERNAL_COVARIATES
 
 pytestmark = [pytest.mark.e2e, pytest.mark.shared]
 OPTIONAL_BUILD_TIMEOUT = 2400

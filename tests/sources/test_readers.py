@@ -15,12 +15,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import good_row, write_coder_file
-from tiesmap.coder_files import COLUMNS, Period, check_coder_table, read_table
-from tiesmap.errors import InputError
-from tiesmap.schema import SOURCE_EVENT_COLUMNS
+from tiesmap.codings.coder_files import COLUMNS, check_coder_table, read_table
+from tiesmap.core.config import Period
+from tiesmap.core.errors import InputError
+from tiesmap.core.schema import SOURCE_EVENT_COLUMNS
+from tiesmap.core.textfiles import csv_rows, read_csv
 from tiesmap.sources import eventdata, exercise_dates, jme, mme, rejected_table, sipri
 from tiesmap.sources.events import event_table
-from tiesmap.textfiles import csv_rows, read_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = csv.field_size_limit()  # frictionless and others may have raised it in-process

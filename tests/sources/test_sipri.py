@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tests.shared_data import shared_file
-from tiesmap.codebook import load_codebook
-from tiesmap.errors import InputError
-from tiesmap.schema import SOURCE_EVENT_COLUMNS
+from tiesmap.core.codebook import load_codebook
+from tiesmap.core.errors import InputError
+from tiesmap.core.schema import SOURCE_EVENT_COLUMNS
 from tiesmap.sources import AdapterResult
 from tiesmap.sources.sipri import (
     ARMS_SALE,

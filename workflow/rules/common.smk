@@ -3,8 +3,8 @@ import os
 import sys
 from pathlib import Path
 
-from tiesmap.config import EXTERNAL_COVARIATES, check_config
-from tiesmap.errors import InputError
+from tiesmap.core.config import EXTERNAL_COVARIATES, check_config
+from tiesmap.core.errors import InputError
 
 try:
     config = check_config(config)
@@ -39,7 +39,7 @@ else:
 
 # The hash seed and SOURCE_DATE_EPOCH, for every job (jobs inherit this environment;
 # the same function sets them for commands run by hand).
-from tiesmap.reproducible import fixed_environment
+from tiesmap.core.reproducible import fixed_environment
 
 os.environ.update(fixed_environment(config["paper"]["source_date_epoch"]))
 ENV = "../envs/tiesmap.yaml"
@@ -47,7 +47,7 @@ PACKAGE = "workflow/tiesmap"
 CONFIG_FILE = "config/config.yaml"
 
 
-from tiesmap.codedeps import code_inputs
+from tiesmap.core.codedeps import code_inputs
 
 
 def code_for(verb, *modules, notebook=None):
@@ -69,11 +69,12 @@ def coder_file(coder):
     )
 
 
-# Adapters that some verbs load by name (citations, ingest): every module of sources/.
+# Adapters that some verbs load by name (citations, ingest): every module of sources/
+# but the stage's own linking, citations and command line.
 SOURCE_MODULES = [
     f"tiesmap.sources.{p.stem}"
     for p in sorted(Path(PACKAGE, "sources").glob("*.py"))
-    if p.stem != "__init__"
+    if p.stem not in ("__init__", "linking", "citations", "cli")
 ]
 CODER_FILES = [coder_file(c) for c in config["codings"]["coders"]]
 # The corrections log and the series table, checked with the coder files.
@@ -86,7 +87,7 @@ CODING_RECORDS = [
 
 # Raw files in the manifest, and the third-party sources and covariate files that
 # are present. What is absent is said in one line, since it changes the analysis.
-from tiesmap.manifest import (
+from tiesmap.codings.manifest import (
     absent_sources,
     absent_sources_line,
     load_manifest,
