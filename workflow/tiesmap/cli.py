@@ -133,15 +133,21 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from tiesmap.codebook import load_codebook
-    from tiesmap.coder_files import load_codings
-    from tiesmap.config import load_config, period_of
+    from tiesmap.coder_files import Period, load_codings
+    from tiesmap.coding_scope import in_scope
+    from tiesmap.config import load_config
     from tiesmap.schema import validate_events
+    from tiesmap.scope import coding_period, scope_states
 
     config = load_config(args.config)
     codebook = load_codebook(config["codebook"])
-    codings = validate_events(load_codings(args.files, codebook, period_of(config)), "codings")
+    codings = load_codings(args.files, codebook, Period(*coding_period(config)))
     _check_coding_records(config, args.files)
-    write_parquet(codings, args.out)
+    period = config["period"]
+    codings, report = in_scope(codings, period["start"], period["end"], scope_states(config))
+    write_parquet(validate_events(codings, "codings"), args.out)
+    if args.scope_report:
+        write_json(args.scope_report, report)
     return 0
 
 
@@ -247,6 +253,17 @@ def _coverage(config, linking_report: str | None) -> list[dict]:
     return coverage
 
 
+def _in_state_system(config, frame):
+    """`frame` without the dyad-years in which a state of the dyad was not a member
+    of the state system (scopes that follow it: `scope.members`)."""
+    members = config["scope"].get("members")
+    if not members:
+        return frame
+    from tiesmap.statesystem import exists_mask
+
+    return frame[exists_mask(frame, members).to_numpy()].reset_index(drop=True)
+
+
 def _panel_with_ties(config, codebook, events, linking_report=None):
     """(panel, panel with ties) under the configured rules, counted straight from
     events (tiesmap.scale): the same frames as build_dyad_year + add_sustained_ties
@@ -255,7 +272,7 @@ def _panel_with_ties(config, codebook, events, linking_report=None):
     from tiesmap.scale import panel_with_ties_fast
 
     rule = config["tie_rule"]
-    return panel_with_ties_fast(
+    frames = panel_with_ties_fast(
         events,
         panel_dyads(config),
         config["period"]["start"],
@@ -269,6 +286,7 @@ def _panel_with_ties(config, codebook, events, linking_report=None):
         rule["follow_up_counts"],
         rule.get("min_duration_months"),
     )
+    return tuple(_in_state_system(config, f) for f in frames)
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -334,7 +352,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     rows, ranks, _ = monte_carlo_fast(
         scores, labels, panel["dyad"].to_numpy(), space, config["seed"]
     )
-    out = pd.concat([panel[["dyad", "year"]], rows], axis=1)
+    out = pd.concat([panel[["dyad", "year", "state_a", "state_b"]], rows], axis=1)
+    out = _in_state_system(config, out).drop(columns=["state_a", "state_b"])
     _ensure_parent(args.out)
     out.round(10).to_csv(args.out, index=False, lineterminator="\n")
     ranks.round(10).to_csv(args.ranks, index=False, lineterminator="\n")
@@ -535,7 +554,11 @@ def cmd_models_diagnostics(args: argparse.Namespace) -> int:
     write_json(
         args.out,
         {
-            "leave_one_dyad_out": leave_one_dyad_out(panel, spec),
+            "leave_one_dyad_out": (
+                leave_one_dyad_out(panel, spec)
+                if diag.get("leave_one_out", "dyad") == "dyad"
+                else {"skipped": "models.diagnostics.leave_one_out: none"}
+            ),
             "split_periods": split_periods(panel, spec, diag["split_year"], seed=config["seed"]),
             "missingness": covariate_missingness(panel, present),
             "missingness_absent": [c for c in diag["missingness"] if c not in panel.columns],
@@ -653,7 +676,7 @@ def cmd_numbers(args: argparse.Namespace) -> int:
 def cmd_paper(args: argparse.Namespace) -> int:
     from tiesmap.paper import build_pdf
 
-    build_pdf(args.tex, args.outdir, args.out)
+    build_pdf(args.tex, args.outdir, args.out, args.results_dir)
     return 0
 
 
@@ -909,6 +932,38 @@ def cmd_table_findings(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scope_text(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tiesmap.config import load_config
+    from tiesmap.numbers import render_macros
+    from tiesmap.scope_exhibits import scope_macros
+
+    config = load_config(args.config)
+    left_out = json.loads(Path(args.codings_scope).read_text(encoding="utf-8"))
+    macros = scope_macros(config, pd.read_parquet(args.index), left_out)
+    write_text(args.out, render_macros(macros))
+    return 0
+
+
+def cmd_table_scope(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tiesmap import scope_exhibits as se
+    from tiesmap.config import load_config
+
+    n = load_config(args.config)["paper"].get("top_n", 20)
+    index = pd.read_parquet(args.index)
+    if args.kind == "top_dyads":
+        text = se.top_dyads_latex(se.top_dyads(index, n))
+    elif args.kind == "states":
+        text = se.top_states_latex(se.state_summary(index), n)
+    else:
+        text = se.regions_latex(se.region_summary(index))
+    write_text(args.out, text)
+    return 0
+
+
 def cmd_archive(args: argparse.Namespace) -> int:
     from tiesmap.archive import write_archive
 
@@ -946,6 +1001,18 @@ def build_parser() -> argparse.ArgumentParser:
         "validate", cmd_validate, "check coder files and write canonical codings", out="parquet"
     )
     p.add_argument("files", nargs="+")
+    p.add_argument("--scope-report", help="JSON: codings left out of the scope, counted")
+    verb(
+        "scope-text",
+        cmd_scope_text,
+        "the scope in text: states, years, wars, sources, codings left out (macros)",
+        index="tie index parquet",
+        codings_scope="codings_scope.json of validate",
+        out="macros .tex",
+    )
+    p = verb("table-scope", cmd_table_scope, "a table that scales: top dyads, states, regions",
+             index="tie index parquet", out="LaTeX table")  # fmt: skip
+    p.add_argument("--kind", required=True, choices=["top_dyads", "states", "regions"])
     verb(
         "merge",
         cmd_merge,
@@ -1116,7 +1183,7 @@ def build_parser() -> argparse.ArgumentParser:
         before_after="before/after CSV",
         out="numbers.tex",
     )
-    verb(
+    p = verb(
         "paper",
         cmd_paper,
         "build the PDF with latexmk",
@@ -1124,6 +1191,7 @@ def build_parser() -> argparse.ArgumentParser:
         outdir="latex folder",
         out="PDF",
     )
+    p.add_argument("--results-dir", default=None, help="a named scope's results folder")
     verb("coding-guide", cmd_coding_guide, "coding guide from the codebook", out="markdown")
     p = verb(
         "notebook",
