@@ -223,8 +223,11 @@ def test_per_dyad_figures_are_thinned_to_a_page(tmp_path):
 
     dyads = [f"A{i:02d}-B{i:02d}" for i in range(index_heatmap.MAX_DYADS + 25)]
     panel = pd.DataFrame(
-        [{"dyad": d, "year": y, "tie_index": (i % 7) / 7} for i, d in enumerate(dyads)
-         for y in (2000, 2001)]  # fmt: skip
+        [
+            {"dyad": d, "year": y, "tie_index": (i % 7) / 7}
+            for i, d in enumerate(dyads)
+            for y in (2000, 2001)
+        ]  # fmt: skip
     )
     index_heatmap.index_heatmap(panel, tmp_path / "h.pdf")
     ranks = pd.DataFrame({"dyad": dyads, "rank_median": range(len(dyads)),
@@ -253,3 +256,35 @@ def test_scaling_tables_are_booktabs_with_a_row_per_entry():
     assert states.count("\\\\") == 2 and "China & 1 & 2 & 0.850" in states
     regions = regions_latex(region_summary(index))
     assert "Asia–Europe & 1 & 2 & 1.000 & 0.850 \\\\" in regions
+
+
+def test_configfile_changes_what_is_built(tmp_path):
+    """`--configfile` reaches the plan and the verbs: a named scope plans its own
+    folder, and the merged config the verbs read holds the overriding values."""
+    import subprocess
+    import sys
+
+    from .test_workflow_e2e import _copy_project
+
+    dest = _copy_project(tmp_path / "project")
+    other = tmp_path / "other.yaml"
+    other.write_text(
+        "period: {start: 2010, end: 2020}\nscope: {name: other, partners: []}\n"
+        "codings: {period: {start: 2005, end: 2025}}\n",
+        encoding="utf-8",
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "snakemake", "-n", "--configfile", str(other)],
+        cwd=dest,
+        env={"PYTHONPATH": str(dest / "workflow"), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "results/other/paper.pdf" in run.stdout
+    assert "results/paper.pdf" not in run.stdout
+    merged = load_config(dest / "data/processed/other/config.yaml")
+    assert merged["period"] == {"start": 2010, "end": 2020}
+    assert merged["scope"]["name"] == "other"
+    assert not (dest / "data/processed/config.yaml").exists()

@@ -201,8 +201,13 @@ def _dyad_label(dyad: str) -> str:
 
 def top_dyads_latex(table: pd.DataFrame) -> str:
     rows = [
-        [_dyad_label(r.dyad), str(r.years), _num(r.mean_index), _num(r.max_index),
-         str(int(r.tie_years))]  # fmt: skip
+        [
+            _dyad_label(r.dyad),
+            str(r.years),
+            _num(r.mean_index),
+            _num(r.max_index),
+            str(int(r.tie_years)),
+        ]  # fmt: skip
         for r in table.itertuples(index=False)
     ]
     return booktabs(["Dyad", "Years", "Mean index", "Max index", "Years with a tie"], rows)
@@ -223,8 +228,13 @@ def top_states_latex(table: pd.DataFrame, n: int) -> str:
 
 def regions_latex(table: pd.DataFrame) -> str:
     rows = [
-        [escape(r.regions), _int(r.dyads), _int(r.observed), _num(r.tie_share),
-         _num(r.mean_index)]  # fmt: skip
+        [
+            escape(r.regions),
+            _int(r.dyads),
+            _int(r.observed),
+            _num(r.tie_share),
+            _num(r.mean_index),
+        ]  # fmt: skip
         for r in table.itertuples(index=False)
     ]
     header = ["Regions", "Dyads", "Observed dyad-years", "Share with a tie", "Mean index"]
