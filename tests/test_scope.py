@@ -288,3 +288,12 @@ def test_configfile_changes_what_is_built(tmp_path):
     assert merged["period"] == {"start": 2010, "end": 2020}
     assert merged["scope"]["name"] == "other"
     assert not (dest / "data/processed/config.yaml").exists()
+
+
+def test_named_scope_paper_finds_its_results_folder(tmp_path):
+    from tiesmap.paper import results_tex_dir
+
+    tex = tmp_path / "paper" / "global.tex"
+    assert results_tex_dir(tex, tmp_path / "results" / "autocracy") == [
+        r"-usepretex=\def\ResultsDir{../results/autocracy}"
+    ]
