@@ -1,4 +1,4 @@
-"""Time two-way FE + dyad-robust SEs (tiesmap.inference) against pyfixest CRV1-by-dyad.
+"""Time two-way FE + dyad-robust SEs (tiesmap.models.inference) against pyfixest CRV1-by-dyad.
 
 Not a test. A seeded synthetic dyad-year panel of about one million rows
 (200 states -> 19,900 undirected dyads x 50 years = 995,000 rows) with
@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import pyfixest as pf
 
-from tiesmap.inference import fit_twoway_fe_dyad_robust
+from tiesmap.models.inference import fit_twoway_fe_dyad_robust
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 

@@ -7,8 +7,8 @@ one area missing (NaN) in the early years and a few dyad-years with no area at
 all, as in the real panel. Each side runs in a fresh interpreter with the same
 scores, so each reports its own peak memory:
 
-* figure: `tiesmap.scale.monte_carlo_fast` (same draws and outputs, 2 threads);
-* baseline: `tiesmap.sensitivity.monte_carlo` as the workflow calls it today.
+* figure: `tiesmap.index.scale.monte_carlo_fast` (same draws and outputs, 2 threads);
+* baseline: `tiesmap.index.sensitivity.monte_carlo` as the workflow calls it today.
 
 Target (issue 9): <= 20 s. The two outputs are compared after timing.
 
@@ -44,8 +44,8 @@ YEARS = 50
 
 
 def space(draws: int):
-    from tiesmap.config import load_config
-    from tiesmap.sensitivity import Space
+    from tiesmap.core.config import load_config
+    from tiesmap.index.sensitivity import Space
 
     return Space.from_config(load_config(ROOT / "config" / "config.yaml"), draws)
 
@@ -72,8 +72,8 @@ def synthetic_scores(rows: int, sp, seed: int = 7) -> tuple[np.ndarray, list[tup
 
 
 def worker(kind: str, rows: int, draws: int, threads: int, out: Path) -> dict:
-    from tiesmap.scale import monte_carlo_fast
-    from tiesmap.sensitivity import monte_carlo
+    from tiesmap.index.scale import monte_carlo_fast
+    from tiesmap.index.sensitivity import monte_carlo
 
     sp = space(draws)
     scores, labels, dyads = synthetic_scores(rows, sp)
@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         f"(scores {fast['scores_gb']:.2f} GB); load average {load}"
     )
     print(
-        f"tiesmap.scale.monte_carlo_fast        : {fast['seconds']:8.2f} s  "
+        f"tiesmap.index.scale.monte_carlo_fast        : {fast['seconds']:8.2f} s  "
         f"(cpu {fast['cpu_seconds']:.2f} s, {args.threads} threads), "
         f"peak RSS {fast['peak_rss_gb']:.2f} GB"
     )
@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     if ref is not None:
         ratio = ref["seconds"] / fast["seconds"]
         print(
-            f"tiesmap.sensitivity.monte_carlo (ref) : {ref['seconds']:8.2f} s  "
+            f"tiesmap.index.sensitivity.monte_carlo (ref) : {ref['seconds']:8.2f} s  "
             f"(cpu {ref['cpu_seconds']:.2f} s), peak RSS {ref['peak_rss_gb']:.2f} GB"
         )
         print(f"ratio reference / fast                : {ratio:8.2f}x")
@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
             "unit": "s",
             "baseline": None if ref is None else round(ref["seconds"], 3),
             "ratio": None if ratio is None else round(ratio, 2),
-            "ratio_meaning": "tiesmap.sensitivity.monte_carlo seconds / monte_carlo_fast seconds",
+            "ratio_meaning": "tiesmap.index.sensitivity.monte_carlo seconds / monte_carlo_fast seconds",
             "peak_rss_gb": round(fast["peak_rss_gb"], 3),
             "baseline_peak_rss_gb": None if ref is None else round(ref["peak_rss_gb"], 3),
             "cpu_seconds": round(fast["cpu_seconds"], 3),

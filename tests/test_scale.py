@@ -1,4 +1,4 @@
-"""The fast path (tiesmap.scale) gives what the reference functions give; the
+"""The fast path (tiesmap.index.scale) gives what the reference functions give; the
 benchmark scripts run. Correctness only: timings live in benchmarks/."""
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tiesmap import scale
-from tiesmap.codebook import AREAS
-from tiesmap.dyads import expand_to_dyads
-from tiesmap.index import add_sustained_ties, window_counts
-from tiesmap.panel import build_dyad_year, scope_report
-from tiesmap.schema import validate_source_events
-from tiesmap.sensitivity import Space, monte_carlo, scenario_scores
+from tiesmap.core.codebook import AREAS
+from tiesmap.core.schema import validate_source_events
+from tiesmap.index import scale
+from tiesmap.index.dyads import expand_to_dyads
+from tiesmap.index.index import add_sustained_ties, window_counts
+from tiesmap.index.panel import build_dyad_year, scope_report
+from tiesmap.index.sensitivity import Space, monte_carlo, scenario_scores
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "benchmarks"
@@ -375,9 +375,9 @@ def _result_line(stdout: str) -> dict:
 @pytest.mark.parametrize(
     ("script", "figure_line"),
     [
-        ("bench_panel.py", "tiesmap.scale"),
+        ("bench_panel.py", "tiesmap.index.scale"),
         ("bench_dyad_robust.py", "tiesmap two-way FE"),
-        ("bench_sensitivity.py", "tiesmap.scale.monte_carlo_fast"),
+        ("bench_sensitivity.py", "tiesmap.index.scale.monte_carlo_fast"),
         ("bench_sipri_read.py", None),
         ("bench_pilot_build.py", "snakemake -n on the pilot"),
     ],

@@ -9,19 +9,19 @@ import pandas as pd
 import pytest
 import yaml
 
-from tiesmap.coding_scope import in_scope
-from tiesmap.config import load_config, panel_dyads
-from tiesmap.index import coherence
-from tiesmap.panel import coverage_mask
-from tiesmap.scope import coding_period, config_text, scope_dirs, scoped_path, write_if_changed
-from tiesmap.scope_exhibits import (
+from tiesmap.codings.coding_scope import in_scope
+from tiesmap.core.config import load_config, panel_dyads
+from tiesmap.core.scope import coding_period, config_text, scope_dirs, scoped_path, write_if_changed
+from tiesmap.core.statesystem import exists_mask, membership_spells, regime_states
+from tiesmap.index.index import coherence
+from tiesmap.index.panel import coverage_mask
+from tiesmap.report.scope_exhibits import (
     region_summary,
     scope_macros,
     state_summary,
     top_dyads,
     war_text,
 )
-from tiesmap.statesystem import exists_mask, membership_spells, regime_states
 
 AREAS = [
     "contacts",
@@ -219,7 +219,7 @@ wars: [{name: A war, state: RUS, start: "2011-02-24", end: null},
 
 
 def test_per_dyad_figures_are_thinned_to_a_page(tmp_path):
-    from tiesmap.figures import index_heatmap, rank_intervals
+    from tiesmap.report.figures import index_heatmap, rank_intervals
 
     dyads = [f"A{i:02d}-B{i:02d}" for i in range(index_heatmap.MAX_DYADS + 25)]
     panel = pd.DataFrame(
@@ -245,7 +245,7 @@ def test_per_dyad_figures_are_thinned_to_a_page(tmp_path):
 
 
 def test_scaling_tables_are_booktabs_with_a_row_per_entry():
-    from tiesmap.scope_exhibits import regions_latex, top_dyads_latex, top_states_latex
+    from tiesmap.report.scope_exhibits import regions_latex, top_dyads_latex, top_states_latex
 
     index = _index()
     text = top_dyads_latex(top_dyads(index, 2))
@@ -291,7 +291,7 @@ def test_configfile_changes_what_is_built(tmp_path):
 
 
 def test_named_scope_paper_finds_its_results_folder(tmp_path):
-    from tiesmap.paper import results_tex_dir
+    from tiesmap.report.paper import results_tex_dir
 
     tex = tmp_path / "paper" / "global.tex"
     assert results_tex_dir(tex, tmp_path / "results" / "autocracy") == [

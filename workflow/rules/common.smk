@@ -3,8 +3,8 @@ import os
 import sys
 from pathlib import Path
 
-from tiesmap.config import EXTERNAL_COVARIATES, check_config
-from tiesmap.errors import InputError
+from tiesmap.core.config import EXTERNAL_COVARIATES, check_config
+from tiesmap.core.errors import InputError
 
 try:
     config = check_config(config)
@@ -41,7 +41,7 @@ ENV = "../envs/tiesmap.yaml"
 PACKAGE = "workflow/tiesmap"
 
 
-from tiesmap.codedeps import code_inputs
+from tiesmap.core.codedeps import code_inputs
 
 
 def code_for(verb, *modules, notebook=None):
@@ -63,11 +63,12 @@ def coder_file(coder):
     )
 
 
-# Adapters that some verbs load by name (citations, ingest): every module of sources/.
+# Adapters that some verbs load by name (citations, ingest): every module of sources/
+# but the stage's own linking, citations and command line.
 SOURCE_MODULES = [
     f"tiesmap.sources.{p.stem}"
     for p in sorted(Path(PACKAGE, "sources").glob("*.py"))
-    if p.stem != "__init__"
+    if p.stem not in ("__init__", "linking", "citations", "cli")
 ]
 CODER_FILES = [coder_file(c) for c in config["codings"]["coders"]]
 # The corrections log and the series table, checked with the coder files.
@@ -79,7 +80,7 @@ CODING_RECORDS = [
 
 
 # Raw files in the manifest, and the third-party sources whose files are present.
-from tiesmap.manifest import load_manifest
+from tiesmap.codings.manifest import load_manifest
 
 MANIFEST_FILE = "data/raw/MANIFEST.yaml"
 MANIFEST = load_manifest(MANIFEST_FILE)
@@ -102,7 +103,7 @@ if ABSENT_SOURCES:
 # The scope's output folders: the pilot writes to results/, data/processed/ and
 # logs/; a named scope (config `scope.name`, e.g. global) to a sub-folder of each,
 # so that building one scope never overwrites or reuses another's files.
-from tiesmap.scope import scope_dirs, scoped_path, write_if_changed
+from tiesmap.core.scope import scope_dirs, scoped_path, write_if_changed
 
 SCOPE_DIRS = scope_dirs(config)
 
@@ -114,7 +115,7 @@ def scoped(path):
 
 # A scope that follows the state system gets its states and their member years
 # from the state-system file (peacesciencer's cow_states, when present).
-from tiesmap.statesystem import resolve_scope
+from tiesmap.core.statesystem import resolve_scope
 
 try:
     config = resolve_scope(

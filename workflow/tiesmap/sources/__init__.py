@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from tiesmap.errors import InputError, Problem
-from tiesmap.textfiles import csv_table, ragged_rows
+from tiesmap.core.errors import InputError, Problem
+from tiesmap.core.textfiles import csv_table, ragged_rows
 
 
 @dataclass(frozen=True)
