@@ -17,11 +17,18 @@ PYTEST_ARGS ?=
 PIP_INSTALL := $(BIN)/pip install --disable-pip-version-check --no-input --progress-bar off
 export TIESMAP_SETUP_LOG := $(SETUP_LOG)
 
-.PHONY: all setup tex test test-fast lint lock clean dag download archive report bench check-fresh
+.PHONY: all global setup tex test test-fast lint lock clean dag download archive report bench check-fresh
 
 all: setup tex
 	@echo "tiesmap: build: snakemake --cores $(CORES) (the paper is results/paper.pdf)"
 	$(BIN)/snakemake --cores $(CORES)
+
+# The global scope (config/global.yaml: every COW state, 1990-2022) into results/global/,
+# beside the pilot's results. Needs the third-party files: `make download` or
+# `tiesmap download --mirror-dir DIR`.
+global: setup tex
+	@echo "tiesmap: build: snakemake --cores $(CORES) --configfile config/global.yaml (results/global/paper.pdf)"
+	$(BIN)/snakemake --cores $(CORES) --configfile config/global.yaml
 
 setup: $(STAMP) $(CFF_STAMP)
 

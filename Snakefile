@@ -40,19 +40,19 @@ include: "workflow/rules/package.smk"
 rule all:
     default_target: True
     input:
-        "results/paper.pdf",
-        "results/codebook.md",
-        "results/notebooks/data_audit.ipynb",
+        scoped("results/paper.pdf"),
+        scoped("results/codebook.md"),
+        scoped("results/notebooks/data_audit.ipynb"),
         expand(
-            "results/notebooks/dyad_profile_{dyad}.ipynb",
+            scoped("results/notebooks/dyad_profile_{dyad}.ipynb"),
             dyad=config["notebooks"]["dyad_profiles"],
         ),
-        "results/data/datapackage.json",
-        "results/data/network.csv",
+        scoped("results/data/datapackage.json"),
+        scoped("results/data/network.csv"),
         # The pilot's models are built but stay out of its paper (six dyads, four
         # states: nothing is identified); they return with the global panel.
-        "results/tables/models.tex",
-        "results/tables/areas.tex",
-        "results/tables/missingness.tex",
-        "results/models/diagnostics.json",
-        expand("results/figures/{name}.pdf", name=MODEL_FIGURES),
+        scoped("results/tables/models.tex"),
+        scoped("results/tables/areas.tex"),
+        scoped("results/tables/missingness.tex"),
+        scoped("results/models/diagnostics.json"),
+        expand(scoped("results/figures/{name}.pdf"), name=MODEL_FIGURES),

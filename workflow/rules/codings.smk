@@ -8,11 +8,11 @@ rule verify_raw:
         files=PROVIDED_FILES,
         code=code_for("manifest"),
     output:
-        "data/processed/raw_verified.txt",
+        scoped("data/processed/raw_verified.txt"),
     log:
-        "logs/verify_raw.log",
+        scoped("logs/verify_raw.log"),
     benchmark:
-        "logs/benchmarks/verify_raw.tsv"
+        scoped("logs/benchmarks/verify_raw.tsv")
     conda:
         ENV
     params:
@@ -23,39 +23,41 @@ rule verify_raw:
 
 rule validate_codings:
     input:
-        verified="data/processed/raw_verified.txt",
+        verified=scoped("data/processed/raw_verified.txt"),
         files=CODER_FILES,
         records=CODING_RECORDS,
         config=CONFIG_FILE,
         codebook=config["codebook"],
         code=code_for("validate"),
     output:
-        "data/processed/codings.parquet",
+        codings=scoped("data/processed/codings.parquet"),
+        scope=scoped("data/processed/codings_scope.json"),
     log:
-        "logs/validate_codings.log",
+        scoped("logs/validate_codings.log"),
     benchmark:
-        "logs/benchmarks/validate_codings.tsv"
+        scoped("logs/benchmarks/validate_codings.tsv")
     conda:
         ENV
     params:
         tiesmap=TIESMAP,
     shell:
-        "{params.tiesmap} validate --config {input.config} --out {output} {input.files} 2> {log}"
+        "{params.tiesmap} validate --config {input.config} --out {output.codings}"
+        " --scope-report {output.scope} {input.files} 2> {log}"
 
 
 rule merge_codings:
     input:
-        codings="data/processed/codings.parquet",
+        codings=scoped("data/processed/codings.parquet"),
         adjudication=config["codings"]["adjudication"],
         config=CONFIG_FILE,
         code=code_for("merge"),
     output:
-        events="data/processed/events.parquet",
-        disagreements="results/tables/disagreements.csv",
+        events=scoped("data/processed/events.parquet"),
+        disagreements=scoped("results/tables/disagreements.csv"),
     log:
-        "logs/merge_codings.log",
+        scoped("logs/merge_codings.log"),
     benchmark:
-        "logs/benchmarks/merge_codings.tsv"
+        scoped("logs/benchmarks/merge_codings.tsv")
     conda:
         ENV
     params:
@@ -68,16 +70,16 @@ rule merge_codings:
 
 rule reliability:
     input:
-        codings="data/processed/codings.parquet",
+        codings=scoped("data/processed/codings.parquet"),
         config=CONFIG_FILE,
         code=code_for("reliability"),
     output:
-        table="results/tables/reliability.tex",
-        csv="results/data/reliability.csv",
+        table=scoped("results/tables/reliability.tex"),
+        csv=scoped("results/data/reliability.csv"),
     log:
-        "logs/reliability.log",
+        scoped("logs/reliability.log"),
     benchmark:
-        "logs/benchmarks/reliability.tsv"
+        scoped("logs/benchmarks/reliability.tsv")
     conda:
         ENV
     params:
@@ -90,16 +92,16 @@ rule reliability:
 rule ingest_source:
     input:
         data=lambda wildcards: SOURCE_FILES[wildcards.source],
-        verified="data/processed/raw_verified.txt",
+        verified=scoped("data/processed/raw_verified.txt"),
         config=CONFIG_FILE,
         code=code_for("ingest"),
     output:
-        table="data/processed/sources/{source}.parquet",
-        report="results/data/sources/{source}.json",
+        table=scoped("data/processed/sources/{source}.parquet"),
+        report=scoped("results/data/sources/{source}.json"),
     log:
-        "logs/ingest_{source}.log",
+        scoped("logs/ingest_{source}.log"),
     benchmark:
-        "logs/benchmarks/ingest_{source}.tsv"
+        scoped("logs/benchmarks/ingest_{source}.tsv")
     conda:
         ENV
     params:
@@ -111,19 +113,21 @@ rule ingest_source:
 
 rule link_sources:
     input:
-        events="data/processed/events.parquet",
-        sources=expand("data/processed/sources/{source}.parquet", source=USED_SOURCES),
+        events=scoped("data/processed/events.parquet"),
+        sources=expand(
+            scoped("data/processed/sources/{source}.parquet"), source=USED_SOURCES
+        ),
         config=CONFIG_FILE,
         code=code_for("link"),
     output:
-        events="data/processed/analysis_events.parquet",
-        review="results/tables/review_candidates.csv",
-        conflicts="results/tables/link_conflicts.csv",
-        report="results/data/linking.json",
+        events=scoped("data/processed/analysis_events.parquet"),
+        review=scoped("results/tables/review_candidates.csv"),
+        conflicts=scoped("results/tables/link_conflicts.csv"),
+        report=scoped("results/data/linking.json"),
     log:
-        "logs/link_sources.log",
+        scoped("logs/link_sources.log"),
     benchmark:
-        "logs/benchmarks/link_sources.tsv"
+        scoped("logs/benchmarks/link_sources.tsv")
     conda:
         ENV
     params:

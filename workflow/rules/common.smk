@@ -44,7 +44,6 @@ from tiesmap.core.reproducible import fixed_environment
 os.environ.update(fixed_environment(config["paper"]["source_date_epoch"]))
 ENV = "../envs/tiesmap.yaml"
 PACKAGE = "workflow/tiesmap"
-CONFIG_FILE = "config/config.yaml"
 
 
 from tiesmap.core.codedeps import code_inputs
@@ -104,4 +103,36 @@ ABSENT_LINE = absent_sources_line(
     *absent_sources(MANIFEST, config["sources"]["use"], EXTERNAL_COVARIATES)
 )
 if ABSENT_LINE:
-    sys.stderr.write(ABSENT_LINE + "\n")
+    sys.stderr.write(f"{ABSENT_LINE}\n")
+
+
+# The scope's output folders: the pilot writes to results/, data/processed/ and
+# logs/; a named scope (config `scope.name`, e.g. global) to a sub-folder of each,
+# so that building one scope never overwrites or reuses another's files.
+from tiesmap.core.scope import scope_dirs, scoped_path, write_if_changed
+
+SCOPE_DIRS = scope_dirs(config)
+
+
+def scoped(path):
+    """A workflow path under results/, data/processed/ or logs/, in this scope."""
+    return scoped_path(path, SCOPE_DIRS)
+
+
+# A scope that follows the state system gets its states and their member years
+# from the state-system file (peacesciencer's cow_states, when present).
+from tiesmap.core.statesystem import resolve_scope
+
+try:
+    config = resolve_scope(
+        config, {e.name: e.path for e in MANIFEST if Path(e.path).exists()}
+    )
+except InputError as err:
+    sys.stderr.write(f"tiesmap: the scope cannot be resolved.\n{err}\n")
+    sys.exit(2)
+
+# Every verb reads the merged Snakemake config (config/config.yaml with any
+# --configfile/--config on top), written once per scope; rewritten only when it
+# changes, so an unchanged config reruns nothing.
+CONFIG_FILE = scoped("data/processed/config.yaml")
+write_if_changed(CONFIG_FILE, config)

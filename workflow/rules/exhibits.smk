@@ -4,16 +4,16 @@
 
 rule table_operationalization:
     input:
-        events="data/processed/analysis_events.parquet",
+        events=scoped("data/processed/analysis_events.parquet"),
         config=CONFIG_FILE,
         codebook=config["codebook"],
         code=code_for("table-operationalization"),
     output:
-        "results/tables/operationalization.tex",
+        scoped("results/tables/operationalization.tex"),
     log:
-        "logs/table_operationalization.log",
+        scoped("logs/table_operationalization.log"),
     benchmark:
-        "logs/benchmarks/table_operationalization.tsv"
+        scoped("logs/benchmarks/table_operationalization.tsv")
     conda:
         ENV
     params:
@@ -25,18 +25,21 @@ rule table_operationalization:
 
 # Each figure is a module of tiesmap.report.figures drawn from one data file.
 FIGURE_DATA = {
-    "events_areas": "data/processed/analysis_events.parquet",
-    "events_contacts": "data/processed/analysis_events.parquet",
-    "events_exercises": "data/processed/analysis_events.parquet",
-    "events_wartime": "data/processed/analysis_events.parquet",
-    "index_heatmap": "data/processed/tie_index.parquet",
-    "index_areas": "data/processed/tie_index.parquet",
-    "index_network": "data/processed/tie_index.parquet",
-    "rank_intervals": "results/data/sensitivity_ranks.csv",
-    "model_coefficients": "results/models/models.json",
-    "bloc_measure": "results/data/bloc_measure.csv",
-    "events_timeline": "data/processed/analysis_events.parquet",
+    "events_areas": scoped("data/processed/analysis_events.parquet"),
+    "events_contacts": scoped("data/processed/analysis_events.parquet"),
+    "events_exercises": scoped("data/processed/analysis_events.parquet"),
+    "events_wartime": scoped("data/processed/analysis_events.parquet"),
+    "index_heatmap": scoped("data/processed/tie_index.parquet"),
+    "index_areas": scoped("data/processed/tie_index.parquet"),
+    "index_network": scoped("data/processed/tie_index.parquet"),
+    "rank_intervals": scoped("results/data/sensitivity_ranks.csv"),
+    "model_coefficients": scoped("results/models/models.json"),
+    "bloc_measure": scoped("results/data/bloc_measure.csv"),
+    "events_timeline": scoped("data/processed/analysis_events.parquet"),
+    "index_distribution": scoped("data/processed/tie_index.parquet"),
 }
+# Figures whose size does not grow with the dyads: for scopes larger than the pilot.
+SCALING_FIGURES = ["index_distribution"]
 # Figures of the pilot's models: built (rule all) but not in the pilot's paper,
 # where six dyads identify nothing; they return with the global panel.
 MODEL_FIGURES = ["model_coefficients"]
@@ -52,14 +55,14 @@ rule figure:
         ),
     output:
         report(
-            "results/figures/{name}.pdf",
+            scoped("results/figures/{name}.pdf"),
             caption="../report/figure.rst",
             category="Figures",
         ),
     log:
-        "logs/figure_{name}.log",
+        scoped("logs/figure_{name}.log"),
     benchmark:
-        "logs/benchmarks/figure_{name}.tsv"
+        scoped("logs/benchmarks/figure_{name}.tsv")
     wildcard_constraints:
         name="|".join(FIGURE_DATA),
     conda:
@@ -73,31 +76,31 @@ rule figure:
 
 rule numbers:
     input:
-        codings="data/processed/codings.parquet",
-        events="data/processed/events.parquet",
-        disagreements="results/tables/disagreements.csv",
-        index="data/processed/tie_index.parquet",
-        scope="results/data/dyad_scope.json",
-        reliability="results/data/reliability.csv",
-        coherence="results/data/coherence.json",
-        ranks="results/data/sensitivity_ranks.csv",
-        network="results/data/network.csv",
-        linking="results/data/linking.json",
-        validation="results/data/validation.csv",
-        validation_years="results/data/validation_years.csv",
-        bloc_structure="results/data/bloc_structure.csv",
-        triads="results/data/triads.csv",
-        bloc_shares="results/data/dyad_bloc_share.csv",
-        bloc_measure="results/data/bloc_measure.csv",
-        before_after="results/data/before_after.csv",
+        codings=scoped("data/processed/codings.parquet"),
+        events=scoped("data/processed/events.parquet"),
+        disagreements=scoped("results/tables/disagreements.csv"),
+        index=scoped("data/processed/tie_index.parquet"),
+        scope=scoped("results/data/dyad_scope.json"),
+        reliability=scoped("results/data/reliability.csv"),
+        coherence=scoped("results/data/coherence.json"),
+        ranks=scoped("results/data/sensitivity_ranks.csv"),
+        network=scoped("results/data/network.csv"),
+        linking=scoped("results/data/linking.json"),
+        validation=scoped("results/data/validation.csv"),
+        validation_years=scoped("results/data/validation_years.csv"),
+        bloc_structure=scoped("results/data/bloc_structure.csv"),
+        triads=scoped("results/data/triads.csv"),
+        bloc_shares=scoped("results/data/dyad_bloc_share.csv"),
+        bloc_measure=scoped("results/data/bloc_measure.csv"),
+        before_after=scoped("results/data/before_after.csv"),
         config=CONFIG_FILE,
         code=code_for("numbers"),
     output:
-        "results/numbers.tex",
+        scoped("results/numbers.tex"),
     log:
-        "logs/numbers.log",
+        scoped("logs/numbers.log"),
     benchmark:
-        "logs/benchmarks/numbers.tsv"
+        scoped("logs/benchmarks/numbers.tsv")
     conda:
         ENV
     params:
@@ -116,17 +119,17 @@ rule numbers:
 
 rule table_before_after:
     input:
-        events="data/processed/analysis_events.parquet",
+        events=scoped("data/processed/analysis_events.parquet"),
         config=CONFIG_FILE,
         codebook=config["codebook"],
         code=code_for("table-before-after"),
     output:
-        table="results/tables/before_after.tex",
-        csv="results/data/before_after.csv",
+        table=scoped("results/tables/before_after.tex"),
+        csv=scoped("results/data/before_after.csv"),
     log:
-        "logs/table_before_after.log",
+        scoped("logs/table_before_after.log"),
     benchmark:
-        "logs/benchmarks/table_before_after.tsv"
+        scoped("logs/benchmarks/table_before_after.tsv")
     conda:
         ENV
     params:
@@ -142,11 +145,11 @@ rule coding_guide:
         config=CONFIG_FILE,
         code=code_for("coding-guide"),
     output:
-        "results/codebook.md",
+        scoped("results/codebook.md"),
     log:
-        "logs/coding_guide.log",
+        scoped("logs/coding_guide.log"),
     benchmark:
-        "logs/benchmarks/coding_guide.tsv"
+        scoped("logs/benchmarks/coding_guide.tsv")
     conda:
         ENV
     params:
@@ -157,15 +160,15 @@ rule coding_guide:
 
 rule table_coherence:
     input:
-        coherence="results/data/coherence.json",
+        coherence=scoped("results/data/coherence.json"),
         config=CONFIG_FILE,
         code=code_for("table-coherence"),
     output:
-        "results/tables/coherence.tex",
+        scoped("results/tables/coherence.tex"),
     log:
-        "logs/table_coherence.log",
+        scoped("logs/table_coherence.log"),
     benchmark:
-        "logs/benchmarks/table_coherence.tsv"
+        scoped("logs/benchmarks/table_coherence.tsv")
     conda:
         ENV
     params:
@@ -177,15 +180,15 @@ rule table_coherence:
 
 rule table_coverage:
     input:
-        linking="results/data/linking.json",
+        linking=scoped("results/data/linking.json"),
         config=CONFIG_FILE,
         code=code_for("table-coverage"),
     output:
-        "results/tables/coverage.tex",
+        scoped("results/tables/coverage.tex"),
     log:
-        "logs/table_coverage.log",
+        scoped("logs/table_coverage.log"),
     benchmark:
-        "logs/benchmarks/table_coverage.tsv"
+        scoped("logs/benchmarks/table_coverage.tsv")
     conda:
         ENV
     params:
@@ -197,22 +200,22 @@ rule table_coverage:
 
 rule table_findings:
     input:
-        events="data/processed/analysis_events.parquet",
+        events=scoped("data/processed/analysis_events.parquet"),
         assignments=config["codings"]["assignments"],
         series=config["codings"]["series"],
         changelog=config["codings"]["changelog"],
-        linking="results/data/linking.json",
+        linking=scoped("results/data/linking.json"),
         config=CONFIG_FILE,
         codebook=config["codebook"],
         code=code_for("table-findings"),
     output:
-        table="results/tables/findings.tex",
-        arms="results/tables/arms.tex",
-        macros="results/findings.tex",
+        table=scoped("results/tables/findings.tex"),
+        arms=scoped("results/tables/arms.tex"),
+        macros=scoped("results/findings.tex"),
     log:
-        "logs/table_findings.log",
+        scoped("logs/table_findings.log"),
     benchmark:
-        "logs/benchmarks/table_findings.tsv"
+        scoped("logs/benchmarks/table_findings.tsv")
     conda:
         ENV
     params:
@@ -222,3 +225,48 @@ rule table_findings:
         " --assignments {input.assignments} --series {input.series}"
         " --changelog {input.changelog} --linking {input.linking}"
         " --out {output.table} --arms {output.arms} --macros {output.macros} 2> {log}"
+
+
+# Exhibits that scale with the scope: its description in text (states, years,
+# wars, codings left out) and tables of the top dyads, top states and regions.
+rule scope_text:
+    input:
+        index=scoped("data/processed/tie_index.parquet"),
+        codings_scope=scoped("data/processed/codings_scope.json"),
+        config=CONFIG_FILE,
+        code=code_for("scope-text"),
+    output:
+        scoped("results/scope.tex"),
+    log:
+        scoped("logs/scope_text.log"),
+    benchmark:
+        scoped("logs/benchmarks/scope_text.tsv")
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} scope-text --config {input.config} --index {input.index}"
+        " --codings-scope {input.codings_scope} --out {output} 2> {log}"
+
+
+rule table_scope:
+    input:
+        index=scoped("data/processed/tie_index.parquet"),
+        config=CONFIG_FILE,
+        code=code_for("table-scope"),
+    output:
+        scoped("results/tables/scope_{kind}.tex"),
+    log:
+        scoped("logs/table_scope_{kind}.log"),
+    benchmark:
+        scoped("logs/benchmarks/table_scope_{kind}.tsv")
+    wildcard_constraints:
+        kind="top_dyads|states|regions",
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} table-scope --kind {wildcards.kind} --config {input.config}"
+        " --index {input.index} --out {output} 2> {log}"

@@ -3,16 +3,16 @@
 
 rule dyad_scope:
     input:
-        events="data/processed/analysis_events.parquet",
+        events=scoped("data/processed/analysis_events.parquet"),
         config=CONFIG_FILE,
         codebook=config["codebook"],
         code=code_for("scope"),
     output:
-        "results/data/dyad_scope.json",
+        scoped("results/data/dyad_scope.json"),
     log:
-        "logs/dyad_scope.log",
+        scoped("logs/dyad_scope.log"),
     benchmark:
-        "logs/benchmarks/dyad_scope.tsv"
+        scoped("logs/benchmarks/dyad_scope.tsv")
     conda:
         ENV
     params:
@@ -24,18 +24,18 @@ rule dyad_scope:
 
 rule tie_index:
     input:
-        events="data/processed/analysis_events.parquet",
-        linking="results/data/linking.json",
+        events=scoped("data/processed/analysis_events.parquet"),
+        linking=scoped("results/data/linking.json"),
         config=CONFIG_FILE,
         codebook=config["codebook"],
         code=code_for("index"),
     output:
-        index="data/processed/tie_index.parquet",
-        coherence="results/data/coherence.json",
+        index=scoped("data/processed/tie_index.parquet"),
+        coherence=scoped("results/data/coherence.json"),
     log:
-        "logs/tie_index.log",
+        scoped("logs/tie_index.log"),
     benchmark:
-        "logs/benchmarks/tie_index.tsv"
+        scoped("logs/benchmarks/tie_index.tsv")
     conda:
         ENV
     params:
@@ -47,18 +47,18 @@ rule tie_index:
 
 rule sensitivity:
     input:
-        events="data/processed/analysis_events.parquet",
-        linking="results/data/linking.json",
+        events=scoped("data/processed/analysis_events.parquet"),
+        linking=scoped("results/data/linking.json"),
         config=CONFIG_FILE,
         codebook=config["codebook"],
         code=code_for("sensitivity"),
     output:
-        intervals="results/data/sensitivity_dyad_year.csv",
-        ranks="results/data/sensitivity_ranks.csv",
+        intervals=scoped("results/data/sensitivity_dyad_year.csv"),
+        ranks=scoped("results/data/sensitivity_ranks.csv"),
     log:
-        "logs/sensitivity.log",
+        scoped("logs/sensitivity.log"),
     benchmark:
-        "logs/benchmarks/sensitivity.tsv"
+        scoped("logs/benchmarks/sensitivity.tsv")
     conda:
         ENV
     threads: 2
@@ -72,16 +72,16 @@ rule sensitivity:
 
 rule network:
     input:
-        index="data/processed/tie_index.parquet",
+        index=scoped("data/processed/tie_index.parquet"),
         config=CONFIG_FILE,
         code=code_for("network"),
     output:
-        network="results/data/network.csv",
-        centrality="results/data/centrality.csv",
+        network=scoped("results/data/network.csv"),
+        centrality=scoped("results/data/centrality.csv"),
     log:
-        "logs/network.log",
+        scoped("logs/network.log"),
     benchmark:
-        "logs/benchmarks/network.tsv"
+        scoped("logs/benchmarks/network.tsv")
     conda:
         ENV
     params:
@@ -93,22 +93,22 @@ rule network:
 
 rule bloc:
     input:
-        events="data/processed/analysis_events.parquet",
-        index="data/processed/tie_index.parquet",
-        linking="results/data/linking.json",
+        events=scoped("data/processed/analysis_events.parquet"),
+        index=scoped("data/processed/tie_index.parquet"),
+        linking=scoped("results/data/linking.json"),
         config=CONFIG_FILE,
         codebook=config["codebook"],
         code=code_for("bloc"),
     output:
-        incidence="results/data/incidence.csv",
-        structure="results/data/bloc_structure.csv",
-        triads="results/data/triads.csv",
-        shares="results/data/dyad_bloc_share.csv",
-        measure="results/data/bloc_measure.csv",
+        incidence=scoped("results/data/incidence.csv"),
+        structure=scoped("results/data/bloc_structure.csv"),
+        triads=scoped("results/data/triads.csv"),
+        shares=scoped("results/data/dyad_bloc_share.csv"),
+        measure=scoped("results/data/bloc_measure.csv"),
     log:
-        "logs/bloc.log",
+        scoped("logs/bloc.log"),
     benchmark:
-        "logs/benchmarks/bloc.tsv"
+        scoped("logs/benchmarks/bloc.tsv")
     conda:
         ENV
     params:
@@ -123,19 +123,19 @@ rule bloc:
 rule validation:
     input:
         cases="config/validation.yaml",
-        index="data/processed/tie_index.parquet",
-        triads="results/data/triads.csv",
+        index=scoped("data/processed/tie_index.parquet"),
+        triads=scoped("results/data/triads.csv"),
         config=CONFIG_FILE,
         schema="workflow/schemas/validation.schema.yaml",
         code=code_for("validate-cases"),
     output:
-        cases="results/data/validation.csv",
-        years="results/data/validation_years.csv",
-        table="results/tables/validation.tex",
+        cases=scoped("results/data/validation.csv"),
+        years=scoped("results/data/validation_years.csv"),
+        table=scoped("results/tables/validation.tex"),
     log:
-        "logs/validation.log",
+        scoped("logs/validation.log"),
     benchmark:
-        "logs/benchmarks/validation.tsv"
+        scoped("logs/benchmarks/validation.tsv")
     conda:
         ENV
     params:
@@ -151,25 +151,25 @@ EXPORTS = ["tie_index", "directed_dyad_year", "events"]
 
 rule export_panel:
     input:
-        index="data/processed/tie_index.parquet",
-        events="data/processed/events.parquet",
-        analysis_events="data/processed/analysis_events.parquet",
+        index=scoped("data/processed/tie_index.parquet"),
+        events=scoped("data/processed/events.parquet"),
+        analysis_events=scoped("data/processed/analysis_events.parquet"),
         config=CONFIG_FILE,
         codebook=config["codebook"],
         code=code_for("export"),
     output:
-        csv="results/data/tie_index.csv",
-        dta="results/data/tie_index.dta",
+        csv=scoped("results/data/tie_index.csv"),
+        dta=scoped("results/data/tie_index.dta"),
         files=expand(
-            "results/data/{name}.{ext}",
+            scoped("results/data/{name}.{ext}"),
             name=EXPORTS,
             ext=["csv", "parquet", "rds", "dta"],
         ),
-        package="results/data/datapackage.json",
+        package=scoped("results/data/datapackage.json"),
     log:
-        "logs/export_panel.log",
+        scoped("logs/export_panel.log"),
     benchmark:
-        "logs/benchmarks/export_panel.tsv"
+        scoped("logs/benchmarks/export_panel.tsv")
     conda:
         ENV
     params:

@@ -5,16 +5,16 @@
 
 rule model_panel:
     input:
-        index="data/processed/tie_index.parquet",
+        index=scoped("data/processed/tie_index.parquet"),
         files=list(COVARIATE_FILES.values()),
         code=code_for("covariates"),
     output:
-        panel="data/processed/model_panel.parquet",
-        report="results/data/covariates.json",
+        panel=scoped("data/processed/model_panel.parquet"),
+        report=scoped("results/data/covariates.json"),
     log:
-        "logs/model_panel.log",
+        scoped("logs/model_panel.log"),
     benchmark:
-        "logs/benchmarks/model_panel.tsv"
+        scoped("logs/benchmarks/model_panel.tsv")
     conda:
         ENV
     params:
@@ -27,15 +27,15 @@ rule model_panel:
 
 rule models:
     input:
-        panel="data/processed/model_panel.parquet",
+        panel=scoped("data/processed/model_panel.parquet"),
         config=CONFIG_FILE,
         code=code_for("models"),
     output:
-        "results/models/models.json",
+        scoped("results/models/models.json"),
     log:
-        "logs/models.log",
+        scoped("logs/models.log"),
     benchmark:
-        "logs/benchmarks/models.tsv"
+        scoped("logs/benchmarks/models.tsv")
     conda:
         ENV
     params:
@@ -47,15 +47,15 @@ rule models:
 
 rule models_areas:
     input:
-        panel="data/processed/model_panel.parquet",
+        panel=scoped("data/processed/model_panel.parquet"),
         config=CONFIG_FILE,
         code=code_for("models-areas"),
     output:
-        "results/models/areas.json",
+        scoped("results/models/areas.json"),
     log:
-        "logs/models_areas.log",
+        scoped("logs/models_areas.log"),
     benchmark:
-        "logs/benchmarks/models_areas.tsv"
+        scoped("logs/benchmarks/models_areas.tsv")
     conda:
         ENV
     params:
@@ -67,15 +67,15 @@ rule models_areas:
 
 rule models_diagnostics:
     input:
-        panel="data/processed/model_panel.parquet",
+        panel=scoped("data/processed/model_panel.parquet"),
         config=CONFIG_FILE,
         code=code_for("models-diagnostics"),
     output:
-        "results/models/diagnostics.json",
+        scoped("results/models/diagnostics.json"),
     log:
-        "logs/models_diagnostics.log",
+        scoped("logs/models_diagnostics.log"),
     benchmark:
-        "logs/benchmarks/models_diagnostics.tsv"
+        scoped("logs/benchmarks/models_diagnostics.tsv")
     conda:
         ENV
     params:
@@ -88,17 +88,17 @@ rule models_diagnostics:
 rule table_models:
     input:
         data=lambda wildcards: {
-            "models": "results/models/models.json",
-            "areas": "results/models/areas.json",
-            "missingness": "results/models/diagnostics.json",
+            "models": scoped("results/models/models.json"),
+            "areas": scoped("results/models/areas.json"),
+            "missingness": scoped("results/models/diagnostics.json"),
         }[wildcards.kind],
         code=code_for("table-models"),
     output:
-        "results/tables/{kind}.tex",
+        scoped("results/tables/{kind}.tex"),
     log:
-        "logs/table_models_{kind}.log",
+        scoped("logs/table_models_{kind}.log"),
     benchmark:
-        "logs/benchmarks/table_models_{kind}.tsv"
+        scoped("logs/benchmarks/table_models_{kind}.tsv")
     wildcard_constraints:
         kind="models|areas|missingness",
     conda:

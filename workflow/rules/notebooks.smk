@@ -5,17 +5,17 @@
 rule notebook_data_audit:
     input:
         notebook="notebooks/data_audit.ipynb",
-        events="data/processed/events.parquet",
-        disagreements="results/tables/disagreements.csv",
+        events=scoped("data/processed/events.parquet"),
+        disagreements=scoped("results/tables/disagreements.csv"),
         codebook=config["codebook"],
         code=code_for("notebook", notebook="notebooks/data_audit.ipynb"),
     output:
-        notebook="results/notebooks/data_audit.ipynb",
-        html="results/notebooks/data_audit.html",
+        notebook=scoped("results/notebooks/data_audit.ipynb"),
+        html=scoped("results/notebooks/data_audit.html"),
     log:
-        "logs/notebook_data_audit.log",
+        scoped("logs/notebook_data_audit.log"),
     benchmark:
-        "logs/benchmarks/notebook_data_audit.tsv"
+        scoped("logs/benchmarks/notebook_data_audit.tsv")
     conda:
         ENV
     params:
@@ -30,17 +30,17 @@ rule notebook_data_audit:
 rule notebook_dyad_profile:
     input:
         notebook="notebooks/dyad_profile.ipynb",
-        index="data/processed/tie_index.parquet",
-        intervals="results/data/sensitivity_dyad_year.csv",
-        events="data/processed/analysis_events.parquet",
+        index=scoped("data/processed/tie_index.parquet"),
+        intervals=scoped("results/data/sensitivity_dyad_year.csv"),
+        events=scoped("data/processed/analysis_events.parquet"),
         code=code_for("notebook", notebook="notebooks/dyad_profile.ipynb"),
     output:
-        notebook="results/notebooks/dyad_profile_{dyad}.ipynb",
-        html="results/notebooks/dyad_profile_{dyad}.html",
+        notebook=scoped("results/notebooks/dyad_profile_{dyad}.ipynb"),
+        html=scoped("results/notebooks/dyad_profile_{dyad}.html"),
     log:
-        "logs/notebook_dyad_profile_{dyad}.log",
+        scoped("logs/notebook_dyad_profile_{dyad}.log"),
     benchmark:
-        "logs/benchmarks/notebook_dyad_profile_{dyad}.tsv"
+        scoped("logs/benchmarks/notebook_dyad_profile_{dyad}.tsv")
     wildcard_constraints:
         dyad="[A-Z]{3}-[A-Z]{3}",
     conda:

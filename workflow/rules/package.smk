@@ -3,19 +3,19 @@
 
 rule archive:
     input:
-        paper="results/paper.pdf",
-        guide="results/codebook.md",
-        notebook="results/notebooks/data_audit.ipynb",
-        data="results/data/datapackage.json",
-        network="results/data/network.csv",
+        paper=scoped("results/paper.pdf"),
+        guide=scoped("results/codebook.md"),
+        notebook=scoped("results/notebooks/data_audit.ipynb"),
+        data=scoped("results/data/datapackage.json"),
+        network=scoped("results/data/network.csv"),
         code=code_for("archive"),
     output:
         archive="dist/tiesmap-replication.tar.gz",
         sums="dist/SHA256SUMS",
     log:
-        "logs/archive.log",
+        scoped("logs/archive.log"),
     benchmark:
-        "logs/benchmarks/archive.tsv"
+        scoped("logs/benchmarks/archive.tsv")
     conda:
         ENV
     params:

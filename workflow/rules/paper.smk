@@ -13,12 +13,12 @@ rule replication:
         + [e.path for e in MANIFEST if not e.provided and Path(e.path).exists()],
         code=code_for("replication"),
     output:
-        macros="results/replication.tex",
-        table="results/tables/inputs.tex",
+        macros=scoped("results/replication.tex"),
+        table=scoped("results/tables/inputs.tex"),
     log:
-        "logs/replication.log",
+        scoped("logs/replication.log"),
     benchmark:
-        "logs/benchmarks/replication.tsv"
+        scoped("logs/benchmarks/replication.tsv")
     conda:
         ENV
     params:
@@ -33,11 +33,11 @@ rule references:
     input:
         code=code_for("references", *SOURCE_MODULES),
     output:
-        "results/references_data.bib",
+        scoped("results/references_data.bib"),
     log:
-        "logs/references.log",
+        scoped("logs/references.log"),
     benchmark:
-        "logs/benchmarks/references.tsv"
+        scoped("logs/benchmarks/references.tsv")
     conda:
         ENV
     params:
@@ -49,41 +49,60 @@ rule references:
         " --covariates {params.covariates} --out {output} > {log} 2>&1"
 
 
+# The paper of this scope: its LaTeX file and the generated files it \input's
+# (relative to the scope's results folder); the pilot's by default.
+PAPER_TEX = config["paper"].get("tex", "paper/main.tex")
+PAPER_INPUTS = config["paper"].get(
+    "inputs",
+    [
+        "numbers.tex",
+        "findings.tex",
+        "tables/operationalization.tex",
+        "tables/reliability.tex",
+        "tables/coherence.tex",
+        "tables/coverage.tex",
+        "tables/validation.tex",
+        "tables/before_after.tex",
+        "tables/findings.tex",
+        "tables/arms.tex",
+    ]
+    + [
+        f"figures/{name}.pdf"
+        for name in FIGURE_DATA
+        if name not in MODEL_FIGURES and name not in SCALING_FIGURES
+    ],
+)
+
+
 rule paper:
     input:
-        tex="paper/main.tex",
-        replication="results/replication.tex",
-        inputs_table="results/tables/inputs.tex",
+        tex=PAPER_TEX,
+        replication=scoped("results/replication.tex"),
+        inputs_table=scoped("results/tables/inputs.tex"),
         bib="paper/references.bib",
-        data_bib="results/references_data.bib",
-        numbers="results/numbers.tex",
-        tables=[
-            "results/tables/operationalization.tex",
-            "results/tables/reliability.tex",
-            "results/tables/coherence.tex",
-            "results/tables/coverage.tex",
-            "results/tables/validation.tex",
-            "results/tables/before_after.tex",
-            "results/tables/findings.tex",
-            "results/tables/arms.tex",
-        ],
-        findings="results/findings.tex",
-        sections=sorted(str(p) for p in Path("paper/sections").glob("*.tex")),
-        figures=expand(
-            "results/figures/{name}.pdf",
-            name=[f for f in FIGURE_DATA if f not in MODEL_FIGURES],
+        data_bib=scoped("results/references_data.bib"),
+        generated=[scoped(f"results/{name}") for name in PAPER_INPUTS],
+        sections=sorted(
+            str(p) for p in Path(PAPER_TEX).parent.joinpath("sections").glob("*.tex")
         ),
         code=code_for("paper"),
     output:
-        "results/paper.pdf",
+        scoped("results/paper.pdf"),
     log:
-        "logs/paper.log",
+        scoped("logs/paper.log"),
     benchmark:
-        "logs/benchmarks/paper.tsv"
+        scoped("logs/benchmarks/paper.tsv")
     conda:
         ENV
     params:
         tiesmap=TIESMAP,
-        outdir="data/processed/latex",
+        outdir=scoped("data/processed/latex"),
+        # a named scope's paper finds its results folder as \ResultsDir
+        results=(
+            f"--results-dir {scoped('results')}"
+            if SCOPE_DIRS["results"] != "results"
+            else ""
+        ),
     shell:
-        "{params.tiesmap} paper --tex {input.tex} --outdir {params.outdir} --out {output} > {log} 2>&1"
+        "{params.tiesmap} paper --tex {input.tex} --outdir {params.outdir} {params.results}"
+        " --out {output} > {log} 2>&1"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tiesmap.core.cli import setup, verbs, write_parquet, write_text
+from tiesmap.core.cli import setup, verbs, write_json, write_parquet, write_text
 from tiesmap.core.errors import InputError
 
 
@@ -96,15 +96,21 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from tiesmap.codings.coder_files import load_codings
+    from tiesmap.codings.coding_scope import in_scope
     from tiesmap.core.codebook import load_codebook
-    from tiesmap.core.config import load_config, period_of
+    from tiesmap.core.config import Period, load_config
     from tiesmap.core.schema import validate_events
+    from tiesmap.core.scope import coding_period, scope_states
 
     config = load_config(args.config)
     codebook = load_codebook(config["codebook"])
-    codings = validate_events(load_codings(args.files, codebook, period_of(config)), "codings")
+    codings = load_codings(args.files, codebook, Period(*coding_period(config)))
     _check_coding_records(config, args.files)
-    write_parquet(codings, args.out)
+    period = config["period"]
+    codings, report = in_scope(codings, period["start"], period["end"], scope_states(config))
+    write_parquet(validate_events(codings, "codings"), args.out)
+    if args.scope_report:
+        write_json(args.scope_report, report)
     return 0
 
 
@@ -227,6 +233,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "validate", cmd_validate, "check coder files and write canonical codings", out="parquet"
     )
     p.add_argument("files", nargs="+")
+    p.add_argument("--scope-report", help="JSON: codings left out of the scope, counted")
     verb(
         "merge",
         cmd_merge,

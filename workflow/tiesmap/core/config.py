@@ -128,7 +128,10 @@ def _dates_to_text(value: Any) -> Any:
 
 
 def panel_dyads(config: dict[str, Any]) -> list[str]:
-    """The dyads the panel covers, from focal states and configured partners."""
+    """The dyads the panel covers: every pair of the scope's states when the state
+    system gives them (`scope.states`), else focal states and configured partners."""
+    if config["scope"].get("states"):
+        return dyads_in_scope(config["scope"]["states"])
     return dyads_in_scope(config["focal_states"], config["scope"]["partners"])
 
 

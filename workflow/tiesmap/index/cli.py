@@ -82,7 +82,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from tiesmap.core.config import panel_dyads
-    from tiesmap.index.configured import coverage_of
+    from tiesmap.index.configured import coverage_of, in_state_system
     from tiesmap.index.dyads import directed_activities
     from tiesmap.index.scale import (
         count_dyads,
@@ -124,7 +124,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     rows, ranks, _ = monte_carlo_fast(
         scores, labels, panel["dyad"].to_numpy(), space, config["seed"], threads=args.threads
     )
-    out = pd.concat([panel[["dyad", "year"]], rows], axis=1)
+    out = pd.concat([panel[["dyad", "year", "state_a", "state_b"]], rows], axis=1)
+    out = in_state_system(config, out).drop(columns=["state_a", "state_b"])
     ensure_parent(args.out)
     write_table(out, args.out)
     write_table(ranks, args.ranks)

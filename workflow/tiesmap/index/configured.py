@@ -38,7 +38,7 @@ def configured_panel(
     events (tiesmap.index.scale): the same frames as build_dyad_year +
     add_sustained_ties on dyad-events, without forming one row per dyad-event."""
     rule = config["tie_rule"]
-    return panel_with_ties_fast(
+    frames = panel_with_ties_fast(
         events,
         panel_dyads(config),
         config["period"]["start"],
@@ -52,6 +52,18 @@ def configured_panel(
         rule["follow_up_counts"],
         rule.get("min_duration_months"),
     )
+    return tuple(in_state_system(config, f) for f in frames)
+
+
+def in_state_system(config: Mapping[str, Any], frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` without the dyad-years in which a state of the dyad was not a member
+    of the state system (scopes that follow it: `scope.members`)."""
+    members = config["scope"].get("members")
+    if not members:
+        return frame
+    from tiesmap.core.statesystem import exists_mask
+
+    return frame[exists_mask(frame, members).to_numpy()].reset_index(drop=True)
 
 
 def index_weights(spec: Mapping[str, Any], panel: pd.DataFrame) -> Mapping[str, float]:

@@ -181,15 +181,31 @@ def cronbach_alpha(items: np.ndarray) -> float:
 def coherence(panel: pd.DataFrame) -> dict[str, object]:
     """Do the five areas measure one thing? Correlations of area intensities, the share
     of variance on the first principal component, and Cronbach's alpha."""
-    intensity = tie_intensity(panel).dropna(axis=1, how="all")
-    intensity = intensity.loc[:, intensity.std(ddof=0) > 0]
-    corr = intensity.corr()
+    measured = tie_intensity(panel).dropna(axis=1, how="all")
+    intensity = measured.loc[:, measured.std(ddof=0) > 0]
+    varying = list(intensity.columns)
+    intensity, corr = _defined_correlations(intensity)
     eig = np.linalg.eigvalsh(corr.to_numpy()) if len(corr) else np.array([])
+    left_out = [str(a) for a in varying if a not in intensity.columns]
     return {
         "areas": list(intensity.columns),
+        **({"areas_left_out": left_out} if left_out else {}),
         "correlations": round_table(corr).to_dict(),
         "first_component_share": float(eig[-1] / eig.sum()) if len(eig) else float("nan"),
         "eigenvalues": sorted((float(e) for e in eig), reverse=True),
         "cronbach_alpha": cronbach_alpha(intensity.to_numpy()),
         "n": int(len(intensity.dropna())),
     }
+
+
+def _defined_correlations(intensity: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Areas whose pairwise correlations are all defined, and their correlations. An
+    area missing from, or constant on, the rows it shares with another area has an
+    undefined correlation: the area with most undefined ones is left out, until none
+    are (a panel of one area, or none, has no components)."""
+    corr = intensity.corr()
+    while len(corr) and corr.isna().to_numpy().any():
+        worst = corr.isna().sum().sort_values(ascending=False, kind="stable").index[0]
+        intensity = intensity.drop(columns=[worst])
+        corr = intensity.corr()
+    return intensity, corr

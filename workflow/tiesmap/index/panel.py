@@ -16,7 +16,8 @@ from tiesmap.core.codebook import AREAS, Codebook
 
 def coverage_mask(panel: pd.DataFrame, area: str, coverage: list[dict[str, Any]]) -> np.ndarray:
     """True where at least one source searched `area` in that dyad-year. A source that
-    searched only some states (`states`) covers only dyads involving one of them."""
+    searched only some states (`states`) covers only dyads involving one of them, or
+    with `dyads: both` only dyads of two of them."""
     covered = np.zeros(len(panel), dtype=bool)
     for spec in coverage:
         if area not in spec["areas"]:
@@ -24,7 +25,11 @@ def coverage_mask(panel: pd.DataFrame, area: str, coverage: list[dict[str, Any]]
         mask = panel["year"].between(spec["start"], spec["end"]).to_numpy()
         if spec.get("states"):
             states = set(spec["states"])
-            mask &= (panel["state_a"].isin(states) | panel["state_b"].isin(states)).to_numpy()
+            a, b = (
+                panel["state_a"].isin(states).to_numpy(),
+                panel["state_b"].isin(states).to_numpy(),
+            )
+            mask &= (a & b) if spec.get("dyads", "one") == "both" else (a | b)
         covered |= mask
     return covered
 

@@ -52,7 +52,11 @@ def configured_diagnostics(panel: pd.DataFrame, config: Mapping[str, Any]) -> di
     spec = next(s for s in specs_from_config(config["models"]["specs"]) if s.name == diag["model"])
     present = [c for c in diag["missingness"] if c in panel.columns]
     return {
-        "leave_one_dyad_out": leave_one_dyad_out(panel, spec),
+        "leave_one_dyad_out": (
+            leave_one_dyad_out(panel, spec)
+            if diag.get("leave_one_out", "dyad") == "dyad"
+            else {"skipped": "models.diagnostics.leave_one_out: none"}
+        ),
         "split_periods": split_periods(panel, spec, diag["split_year"], seed=config["seed"]),
         "missingness": covariate_missingness(panel, present),
         "missingness_absent": [c for c in diag["missingness"] if c not in panel.columns],

@@ -227,7 +227,39 @@ def cmd_notebook(args: argparse.Namespace) -> int:
 def cmd_paper(args: argparse.Namespace) -> int:
     from tiesmap.report.paper import build_pdf
 
-    build_pdf(args.tex, args.outdir, args.out)
+    build_pdf(args.tex, args.outdir, args.out, args.results_dir)
+    return 0
+
+
+def cmd_scope_text(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tiesmap.core.config import load_config
+    from tiesmap.report.numbers import render_macros
+    from tiesmap.report.scope_exhibits import scope_macros
+
+    config = load_config(args.config)
+    left_out = json.loads(Path(args.codings_scope).read_text(encoding="utf-8"))
+    macros = scope_macros(config, pd.read_parquet(args.index), left_out)
+    write_text(args.out, render_macros(macros))
+    return 0
+
+
+def cmd_table_scope(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tiesmap.core.config import load_config
+    from tiesmap.report import scope_exhibits as se
+
+    n = load_config(args.config)["paper"].get("top_n", 20)
+    index = pd.read_parquet(args.index)
+    if args.kind == "top_dyads":
+        text = se.top_dyads_latex(se.top_dyads(index, n))
+    elif args.kind == "states":
+        text = se.top_states_latex(se.state_summary(index), n)
+    else:
+        text = se.regions_latex(se.region_summary(index))
+    write_text(args.out, text)
     return 0
 
 
@@ -371,7 +403,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"))
     p.add_argument("--html", default=None, help="also write an HTML copy here")
-    verb(
+    p = verb(
         "paper",
         cmd_paper,
         "build the PDF with latexmk",
@@ -379,6 +411,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         outdir="latex folder",
         out="PDF",
     )
+    p.add_argument("--results-dir", default=None, help="a named scope's results folder")
+    verb(
+        "scope-text",
+        cmd_scope_text,
+        "the scope in text: states, years, wars, sources, codings left out (macros)",
+        index="tie index parquet",
+        codings_scope="codings_scope.json of validate",
+        out="macros .tex",
+    )
+    p = verb("table-scope", cmd_table_scope, "a table that scales: top dyads, states, regions",
+             index="tie index parquet", out="LaTeX table")  # fmt: skip
+    p.add_argument("--kind", required=True, choices=["top_dyads", "states", "regions"])
     p = verb(
         "archive", cmd_archive, "pack the replication package", out="tar.gz", sums="SHA256SUMS"
     )

@@ -50,8 +50,12 @@ def _strip_comments(text: str) -> str:
     return "\n".join(re.sub(r"(?<!\\)%.*", "", line) for line in text.splitlines())
 
 
-def build_pdf(tex: str | Path, outdir: str | Path, out: str | Path) -> None:
-    """Run latexmk on `tex` (from its own folder) into `outdir`, check the log, copy the PDF."""
+def build_pdf(
+    tex: str | Path, outdir: str | Path, out: str | Path, results_dir: str | Path | None = None
+) -> None:
+    r"""Run latexmk on `tex` (from its own folder) into `outdir`, check the log, copy the
+    PDF. `results_dir`: the scope's results folder, which the paper finds as
+    \ResultsDir and BibTeX searches (default: results/ beside the paper's folder)."""
     tex, outdir, out = Path(tex).resolve(), Path(outdir).resolve(), Path(out).resolve()
     outdir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
@@ -59,7 +63,7 @@ def build_pdf(tex: str | Path, outdir: str | Path, out: str | Path) -> None:
     env["FORCE_SOURCE_DATE"] = "1"
     # BibTeX runs in `outdir`: it finds the paper's own .bib files and the generated
     # data citations (results/references_data.bib, `tiesmap references`) by this path.
-    results = tex.parent.parent / "results"
+    results = Path(results_dir).resolve() if results_dir else tex.parent.parent / "results"
     env["BIBINPUTS"] = os.pathsep.join([str(tex.parent), str(results), env.get("BIBINPUTS", "")])
     cmd = [
         "latexmk",
@@ -68,6 +72,7 @@ def build_pdf(tex: str | Path, outdir: str | Path, out: str | Path) -> None:
         "-halt-on-error",
         "-file-line-error",
         f"-outdir={outdir}",
+        *(results_tex_dir(tex, results) if results_dir else []),
         tex.name,
     ]
     run = subprocess.run(cmd, cwd=tex.parent, env=env, capture_output=True, text=True)
@@ -95,6 +100,13 @@ def build_pdf(tex: str | Path, outdir: str | Path, out: str | Path) -> None:
         raise InputError(problems)
     out.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(outdir / f"{tex.stem}.pdf", out)
+
+
+def results_tex_dir(tex: Path, results: Path) -> list[str]:
+    r"""latexmk options defining \ResultsDir (the scope's results folder, relative to
+    the paper's folder) before the paper's first line."""
+    relative = Path(os.path.relpath(results, tex.parent)).as_posix()
+    return [rf"-usepretex=\def\ResultsDir{{{relative}}}"]
 
 
 def _macro_files(tex: Path) -> list[Path]:

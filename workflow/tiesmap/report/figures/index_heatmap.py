@@ -9,13 +9,22 @@ import pandas as pd
 
 from tiesmap.report.figures import Context, plt, save_figure
 
+# At most this many dyads (rows): the figure stays within a page for any scope.
+MAX_DYADS = 40
+
 
 def index_heatmap(panel: pd.DataFrame, path: str | Path) -> None:
     """Dyad x year heat map of the tie index (grey where nothing was observed)."""
     import numpy as np
 
     grid = panel.pivot(index="dyad", columns="year", values="tie_index").sort_index()
+    shown = len(grid)
+    if shown > MAX_DYADS:  # a row per dyad would outgrow the page: the strongest only
+        top = grid.mean(axis=1).sort_values(ascending=False, kind="stable").index[:MAX_DYADS]
+        grid = grid.loc[sorted(top)]
     fig, ax = plt.subplots(figsize=(6.5, 0.35 * len(grid) + 1.2))
+    if len(grid) < shown:
+        ax.set_title(f"The {len(grid)} of {shown} dyads with the highest mean index", fontsize=8)
     masked = np.ma.masked_invalid(grid.to_numpy())
     cmap = matplotlib.colormaps["viridis"].copy()
     cmap.set_bad("#dddddd")

@@ -8,11 +8,18 @@ import pandas as pd
 
 from tiesmap.report.figures import Context, plt, save_figure
 
+# At most this many dyads (rows): the figure stays within a page for any scope.
+MAX_DYADS = 40
+
 
 def rank_intervals(ranks: pd.DataFrame, path: str | Path) -> None:
     """Each dyad's median rank over the Monte Carlo draws with its 90% interval."""
     ranks = ranks.sort_values(["rank_median", "dyad"], ignore_index=True)
+    shown = len(ranks)
+    ranks = ranks.head(MAX_DYADS)  # the strongest: a row per dyad would outgrow the page
     fig, ax = plt.subplots(figsize=(5.0, 0.3 * len(ranks) + 1.0))
+    if len(ranks) < shown:
+        ax.set_title(f"The {len(ranks)} of {shown} dyads with the best median rank", fontsize=8)
     y = range(len(ranks))
     ax.hlines(y, ranks["rank_p05"], ranks["rank_p95"], color="#4C72B0", linewidth=2)
     ax.plot(ranks["rank_median"], y, "o", color="#C44E52", markersize=4)
