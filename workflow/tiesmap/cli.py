@@ -522,7 +522,7 @@ def cmd_models_diagnostics(args: argparse.Namespace) -> int:
     from tiesmap.config import load_config
     from tiesmap.models import (
         covariate_missingness,
-        leave_one_dyad_out,
+        leave_one_out,
         specs_from_config,
         split_periods,
     )
@@ -532,10 +532,11 @@ def cmd_models_diagnostics(args: argparse.Namespace) -> int:
     panel = pd.read_parquet(args.panel)
     spec = next(s for s in specs_from_config(config["models"]["specs"]) if s.name == diag["model"])
     present = [c for c in diag["missingness"] if c in panel.columns]
+    by = diag.get("leave_out", "dyad")
     write_json(
         args.out,
         {
-            "leave_one_dyad_out": leave_one_dyad_out(panel, spec),
+            f"leave_one_{by}_out": leave_one_out(panel, spec, by),
             "split_periods": split_periods(panel, spec, diag["split_year"], seed=config["seed"]),
             "missingness": covariate_missingness(panel, present),
             "missingness_absent": [c for c in diag["missingness"] if c not in panel.columns],
