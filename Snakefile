@@ -49,6 +49,8 @@ rule all:
         ),
         "results/data/datapackage.json",
         "results/data/network.csv",
+        "results/data/sipri_crosscheck.json",
+        "results/data/aiddata_crosscheck.json",
         # The pilot's models are built but stay out of its paper (six dyads, four
         # states: nothing is identified); they return with the global panel.
         "results/tables/models.tex",

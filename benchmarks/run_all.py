@@ -26,7 +26,7 @@ from _common import HERE, ROOT, load_average, machine  # noqa: E402
 
 SCRIPTS = (
     "bench_panel.py",
-    "bench_dyad_robust.py",
+    "bench_models.py",
     "bench_sensitivity.py",
     "bench_sipri_read.py",
     "bench_pilot_build.py",

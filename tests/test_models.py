@@ -14,7 +14,6 @@ import statsmodels.formula.api as smf
 
 from tiesmap.covariates import add_comembership, add_war_partner, check_dyad_year_unit
 from tiesmap.inference import (
-    fit_twoway_fe_dyad_robust,
     randomisation_inference,
     wild_cluster_bootstrap,
 )
@@ -25,12 +24,13 @@ from tiesmap.models import (
     area_models,
     covariate_missingness,
     fit_model,
-    fit_twoway_fe,
     leave_one_out,
     parse_formula,
     specs_from_config,
     split_periods,
 )
+
+from .oracles import fit_twoway_fe, fit_twoway_fe_dyad_robust
 
 
 @pytest.fixture

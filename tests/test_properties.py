@@ -31,10 +31,10 @@ from tiesmap.coder_files import COLUMNS, Period, check_coder_table, read_table, 
 from tiesmap.dates import PartialDate, parse_partial_date
 from tiesmap.dyads import expand_to_dyads
 from tiesmap.errors import InputError
-from tiesmap.index import add_sustained_ties, build_tie_index
+from tiesmap.index import build_tie_index
 from tiesmap.linking import as_records, link_records
 from tiesmap.merge import ADJUDICATION_COLUMNS, CODED_VARIABLES, merge_codings
-from tiesmap.panel import build_dyad_year, dyads_in_scope
+from tiesmap.panel import dyads_in_scope
 from tiesmap.sources import (
     aiddata,
     china_vitae,
@@ -46,6 +46,8 @@ from tiesmap.sources import (
     sipri,
     unga,
 )
+
+from .oracles import add_sustained_ties, build_dyad_year
 
 EXAMPLES: Counter[str] = Counter()
 CSV_DEFAULT_LIMIT = 131_072  # csv.field_size_limit() in a fresh interpreter

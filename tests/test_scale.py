@@ -19,10 +19,17 @@ from hypothesis import strategies as st
 from tiesmap import scale
 from tiesmap.codebook import AREAS
 from tiesmap.dyads import expand_to_dyads
-from tiesmap.index import add_sustained_ties, window_counts
-from tiesmap.panel import build_dyad_year, scope_report
+from tiesmap.panel import scope_report
 from tiesmap.schema import validate_source_events
-from tiesmap.sensitivity import Space, monte_carlo, scenario_scores
+from tiesmap.sensitivity import Space
+
+from .oracles import (
+    add_sustained_ties,
+    build_dyad_year,
+    monte_carlo,
+    scenario_scores,
+    window_counts,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "benchmarks"
@@ -94,7 +101,7 @@ def _reference_panel(events, rule, codebook, dyads=DYADS, coverage=COVERAGE):
 def test_panel_equals_expand_then_build(codebook, rule, seed):
     events = random_events(seed)
     expected, _ = _reference_panel(events, rule, codebook)
-    got = scale.build_dyad_year_fast(events, DYADS, START, END, codebook, COVERAGE, rule, DIRECTED)
+    got = scale.build_dyad_year(events, DYADS, START, END, codebook, COVERAGE, rule, DIRECTED)
     pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12, atol=1e-12)
 
 
@@ -138,7 +145,7 @@ def test_panel_equals_reference_for_any_events(codebook, rows, rule):
     if dyad_events.empty:  # every event lists one state only
         return
     expected = build_dyad_year(dyad_events, DYADS, START, END, codebook, COVERAGE)
-    got = scale.build_dyad_year_fast(events, DYADS, START, END, codebook, COVERAGE, rule, DIRECTED)
+    got = scale.build_dyad_year(events, DYADS, START, END, codebook, COVERAGE, rule, DIRECTED)
     pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12, atol=1e-12)
 
 
@@ -168,14 +175,12 @@ def test_inputs_as_frame_arrow_or_parquet_agree(codebook, tmp_path):
     path = tmp_path / "events.parquet"
     events.to_parquet(path)
     frames = [
-        scale.build_dyad_year_fast(src, DYADS, START, END, codebook, None, "inverse", DIRECTED)
+        scale.build_dyad_year(src, DYADS, START, END, codebook, None, "inverse", DIRECTED)
         for src in (events, pa.Table.from_pandas(events), path, str(path))
     ]
     categorical = events.astype({c: "category" for c in ("activity", "area", "format")})
     frames.append(
-        scale.build_dyad_year_fast(
-            categorical, DYADS, START, END, codebook, None, "inverse", DIRECTED
-        )
+        scale.build_dyad_year(categorical, DYADS, START, END, codebook, None, "inverse", DIRECTED)
     )
     for frame in frames[1:]:
         pd.testing.assert_frame_equal(frame, frames[0])
@@ -211,7 +216,7 @@ def test_sustained_ties_equal_reference(codebook, rule, window, follow_up_counts
     counts = scale.count_dyads(events, DIRECTED, months_per_bin=scale.months_per_bin_for([window]))
     for k in (1, 2, 3):
         expected = add_sustained_ties(panel, dyad_events, k, window, follow_up_counts)
-        got = scale.add_sustained_ties_fast(panel, counts, rule, k, window, follow_up_counts)
+        got = scale.add_sustained_ties(panel, counts, rule, k, window, follow_up_counts)
         assert list(got.columns) == list(expected.columns)
         for area in AREAS:
             ref_window = expected[f"window_{area}"].to_numpy()
@@ -227,12 +232,12 @@ def test_sustained_ties_equal_reference(codebook, rule, window, follow_up_counts
 @pytest.mark.parametrize("rule", RULES)
 @pytest.mark.parametrize("seed", [5, 6])
 def test_panel_with_ties_fast_is_what_the_workflow_used_to_compute(codebook, rule, seed):
-    """The index rule now calls panel_with_ties_fast on events; it must give the
+    """The index rule now calls panel_with_ties on events; it must give the
     frames build_dyad_year + add_sustained_ties gave on dyad-events."""
     events = random_events(seed, n_events=120)
     panel, dyad_events = _reference_panel(events, rule, codebook)
     ties = add_sustained_ties(panel, dyad_events, 2, 24, True)
-    got_panel, got_ties = scale.panel_with_ties_fast(
+    got_panel, got_ties = scale.panel_with_ties(
         events, DYADS, START, END, codebook, COVERAGE, rule, DIRECTED, 2, 24, True
     )
     pd.testing.assert_frame_equal(got_panel, panel, check_exact=False, rtol=1e-12, atol=1e-12)
@@ -263,7 +268,7 @@ def test_window_counts_fast_is_a_drop_in(codebook, window):
     panel, dyad_events = _reference_panel(events, "inverse", codebook)
     for area in AREAS:
         expected = window_counts(panel, dyad_events, area, window)
-        got = scale.window_counts_fast(panel, dyad_events, area, window, max_cells=50)
+        got = scale.window_counts(panel, dyad_events, area, window, max_cells=50)
         np.testing.assert_allclose(got[0], expected[0], atol=1e-9)
         assert np.array_equal(got[1], expected[1])
 
@@ -273,9 +278,9 @@ def test_windows_need_counts_that_reach_back(codebook):
     late = scale.count_dyads(events, DIRECTED, first_year=START, last_year=END)
     panel, _ = _reference_panel(events, "full", codebook)
     with pytest.raises(ValueError, match="earlier year"):
-        scale.add_sustained_ties_fast(panel, late, "full", 2, 24, True)
+        scale.add_sustained_ties(panel, late, "full", 2, 24, True)
     with pytest.raises(ValueError, match="bins of 6 months"):
-        scale.add_sustained_ties_fast(panel, late, "full", 2, 18, True)
+        scale.add_sustained_ties(panel, late, "full", 2, 18, True)
     assert scale.months_per_bin_for([12, 24, 36]) == 12
     assert scale.months_per_bin_for([12, 18]) == 6
 
@@ -304,7 +309,7 @@ def test_scenario_scores_fast_equal_reference(codebook):
     panel = build_dyad_year(by_rule["full"], DYADS, START, END, codebook, COVERAGE)
     expected, labels = scenario_scores(panel, by_rule, space, True)
     counts = scale.count_dyads(events, DIRECTED)
-    got, got_labels = scale.scenario_scores_fast(panel, counts, space, True)
+    got, got_labels = scale.scenario_scores(panel, counts, space, True)
     assert got_labels == labels
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
 
@@ -322,13 +327,13 @@ def test_monte_carlo_fast_equals_reference(seed):
     with np.errstate(all="ignore"), pytest.warns(RuntimeWarning):
         expected = monte_carlo(scores, labels, dyads, space, seed=5)
     for threads in (1, 2):
-        got = scale.monte_carlo_fast(
+        got = scale.monte_carlo(
             scores, labels, dyads, space, seed=5, block_values=4_000, threads=threads
         )
         for a, b in zip(got, expected, strict=True):
             pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12, atol=1e-12)
-    one = scale.monte_carlo_fast(scores, labels, dyads, space, seed=5, threads=1)
-    two = scale.monte_carlo_fast(scores, labels, dyads, space, seed=5, threads=2)
+    one = scale.monte_carlo(scores, labels, dyads, space, seed=5, threads=1)
+    two = scale.monte_carlo(scores, labels, dyads, space, seed=5, threads=2)
     for a, b in zip(one, two, strict=True):
         pd.testing.assert_frame_equal(a, b, check_exact=True)
 
@@ -337,7 +342,7 @@ def test_monte_carlo_fast_refuses_geometric_zscores():
     space = _space(draws=20, normalisations=("zscore",))
     scores = np.random.default_rng(0).random((1, 10, 5))
     with pytest.raises(ValueError, match="z-scores"):
-        scale.monte_carlo_fast(scores, [("full", 12, 1, "zscore")], np.array(["A"] * 10), space, 1)
+        scale.monte_carlo(scores, [("full", 12, 1, "zscore")], np.array(["A"] * 10), space, 1)
 
 
 # --------------------------------------------------------------------------- benchmarks
@@ -376,8 +381,8 @@ def _result_line(stdout: str) -> dict:
     ("script", "figure_line"),
     [
         ("bench_panel.py", "tiesmap.scale"),
-        ("bench_dyad_robust.py", "tiesmap two-way FE"),
-        ("bench_sensitivity.py", "tiesmap.scale.monte_carlo_fast"),
+        ("bench_models.py", "tiesmap      :"),
+        ("bench_sensitivity.py", "tiesmap.scale.monte_carlo"),
         ("bench_sipri_read.py", None),
         ("bench_pilot_build.py", "snakemake -n on the pilot"),
     ],

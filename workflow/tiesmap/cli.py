@@ -252,10 +252,10 @@ def _panel_with_ties(config, codebook, events, linking_report=None):
     events (tiesmap.scale): the same frames as build_dyad_year + add_sustained_ties
     on dyad-events, without forming one row per dyad-event."""
     from tiesmap.config import panel_dyads
-    from tiesmap.scale import panel_with_ties_fast
+    from tiesmap.scale import panel_with_ties
 
     rule = config["tie_rule"]
-    return panel_with_ties_fast(
+    return panel_with_ties(
         events,
         panel_dyads(config),
         config["period"]["start"],
@@ -300,10 +300,10 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from tiesmap.config import panel_dyads
     from tiesmap.scale import (
         count_dyads,
-        monte_carlo_fast,
+        monte_carlo,
         months_per_bin_for,
         panel_from_counts,
-        scenario_scores_fast,
+        scenario_scores,
         spans_for,
     )
     from tiesmap.sensitivity import Space
@@ -330,10 +330,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     duration = config["tie_rule"].get("min_duration_months")
     events = pd.read_parquet(args.events)
     spans = None if duration is None else spans_for(events, counts, _directed(codebook), duration)
-    scores, labels = scenario_scores_fast(panel, counts, space, follow_up, spans)
-    rows, ranks, _ = monte_carlo_fast(
-        scores, labels, panel["dyad"].to_numpy(), space, config["seed"]
-    )
+    scores, labels = scenario_scores(panel, counts, space, follow_up, spans)
+    rows, ranks, _ = monte_carlo(scores, labels, panel["dyad"].to_numpy(), space, config["seed"])
     out = pd.concat([panel[["dyad", "year"]], rows], axis=1)
     _ensure_parent(args.out)
     out.round(10).to_csv(args.out, index=False, lineterminator="\n")
@@ -910,6 +908,26 @@ def cmd_table_findings(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sipri_crosscheck(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tiesmap.sources.sipri import crosscheck_report
+
+    events = pd.read_parquet(args.events) if args.events else None
+    write_json(args.out, crosscheck_report(events, args.exports, args.imports))
+    return 0
+
+
+def cmd_aiddata_crosscheck(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tiesmap.sources.aiddata import crosscheck_report
+
+    events = pd.read_parquet(args.events) if args.events else None
+    write_json(args.out, crosscheck_report(events, args.aiddata))
+    return 0
+
+
 def cmd_archive(args: argparse.Namespace) -> int:
     from tiesmap.archive import write_archive
 
@@ -1062,12 +1080,29 @@ def build_parser() -> argparse.ArgumentParser:
         out="model panel",
         report="covariates JSON",
     ).add_argument("files", nargs="*", help="NAME=PATH of present covariate files")
+    p = verb(
+        "sipri-crosscheck",
+        cmd_sipri_crosscheck,
+        "SIPRI register TIV against SIPRI's TIV tables (absent files recorded)",
+        out="JSON",
+    )
+    p.add_argument("--events", default=None, help="the sipri adapter's events (parquet)")
+    p.add_argument("--exports", default=None, help="TIV of exports by supplier (CSV)")
+    p.add_argument("--imports", default=None, help="TIV of imports by recipient (CSV)")
+    p = verb(
+        "aiddata-crosscheck",
+        cmd_aiddata_crosscheck,
+        "AidData's elite visits against China Vitae's meetings (absent files recorded)",
+        out="JSON",
+    )
+    p.add_argument("--events", default=None, help="the china_vitae adapter's events (parquet)")
+    p.add_argument("--aiddata", default=None, help="AidData ChinesePublicDiplomacy.csv")
     verb("models", cmd_models, "fit the configured models", panel="model panel", out="models JSON")
     verb("models-areas", cmd_models_areas, "one model per area", panel="model panel", out="JSON")
     verb(
         "models-diagnostics",
         cmd_models_diagnostics,
-        "leave-one-dyad-out, split, missingness",
+        "leave-one-dyad-out (or state), split, missingness",
         panel="model panel",
         out="JSON",
     )

@@ -9,8 +9,8 @@ which the shared state sits in different positions. This module provides
 * the dyad-robust cluster variance of Aronow, Samii & Assenova (2015, Political
   Analysis 23(4)), computed in O(n k^2 + N k^2) by inclusion-exclusion rather
   than the O(n^2) double loop that defines it;
-* an exact two-way (dyad + year) within transformation and a fitting helper
-  that returns coefficients with dyad-robust standard errors;
+* an exact two-way (dyad + year) within transformation (`TwoWayDemeaner`),
+  which `tiesmap.models.fit_model` applies once per linear two-way model;
 * one-way and two-way (Cameron-Gelbach-Miller) cluster variances, for
   comparison;
 * small-sample alternatives for panels with few states: a restricted wild
@@ -26,14 +26,13 @@ score of observation i (x_i its row of the design, e_i its residual).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy import sparse, stats
+from scipy import sparse
 from scipy.linalg import pinvh
 
 FloatArray = NDArray[np.float64]
@@ -433,115 +432,6 @@ def twoway_within(values: ArrayLike, dyad: ArrayLike, year: ArrayLike) -> FloatA
 # --------------------------------------------------------------------------- FE fit
 
 
-@dataclass(frozen=True)
-class DyadRobustFit:
-    """Two-way FE estimates with dyad-robust variance, and what produced them."""
-
-    names: tuple[str, ...]
-    params: FloatArray
-    vcov: FloatArray
-    dropped_absorbed: tuple[str, ...]
-    nobs: int
-    n_dyads: int
-    n_years: int
-    n_states: int
-    x_within: FloatArray
-    y_within: FloatArray
-    residuals: FloatArray
-    dyad: NDArray[np.generic]
-    year: NDArray[np.generic]
-    state_a: NDArray[np.generic]
-    state_b: NDArray[np.generic]
-
-    @property
-    def std_errors(self) -> FloatArray:
-        return _standard_errors(self.vcov, "DyadRobustFit")
-
-    @property
-    def df(self) -> int:
-        """N - 1 (states), the conservative t reference, by analogy with G - 1 for clusters."""
-        return self.n_states - 1
-
-    def summary(self, level: float = 0.95) -> pd.DataFrame:
-        """Coefficient table with t(N-1) p-values and confidence intervals."""
-        se = self.std_errors
-        t = self.params / se
-        crit = stats.t.ppf(0.5 + level / 2, self.df)
-        return pd.DataFrame(
-            {
-                "coef": self.params,
-                "se": se,
-                "t": t,
-                "p": 2 * stats.t.sf(np.abs(t), self.df),
-                "ci_low": self.params - crit * se,
-                "ci_high": self.params + crit * se,
-            },
-            index=pd.Index(self.names, name="term"),
-        )
-
-
-def fit_twoway_fe_dyad_robust(
-    panel: pd.DataFrame,
-    dependent: str,
-    regressors: Sequence[str],
-    *,
-    dyad: str = "dyad",
-    year: str = "year",
-    state_a: str = "state_a",
-    state_b: str = "state_b",
-    small_sample: bool = True,
-) -> DyadRobustFit:
-    """y ~ x + dyad FE + year FE by least squares, with dyad-robust variance.
-
-    Point estimates equal linearmodels PanelOLS(entity_effects, time_effects)
-    and OLS with dummies. Regressors absorbed by the fixed effects are dropped
-    and listed (as PanelOLS with drop_absorbed=True does). Missing values are
-    refused rather than silently dropped.
-    """
-    columns = [dependent, *regressors, dyad, year, state_a, state_b]
-    missing = [c for c in columns if c not in panel.columns]
-    if missing:
-        raise ValueError(f"panel lacks columns {missing}")
-    data = panel[columns]
-    n_missing = data.isna().any(axis=1)
-    if n_missing.any():
-        raise ValueError(f"{int(n_missing.sum())} rows have missing values; drop them first")
-    demeaner = TwoWayDemeaner.from_labels(data[dyad].to_numpy(), data[year].to_numpy())
-    y_within = demeaner.transform(data[dependent].to_numpy(dtype=float))
-    raw = data[list(regressors)].to_numpy(dtype=float)
-    x_within = demeaner.transform(raw)
-    centred = raw - raw.mean(axis=0)
-    absorbed = np.sum(x_within**2, axis=0) <= 1e-10 * np.maximum(np.sum(centred**2, axis=0), 1e-300)
-    keep = ~absorbed
-    x_within = x_within[:, keep]
-    names = tuple(r for r, k in zip(regressors, keep, strict=True) if k)
-    if np.linalg.matrix_rank(x_within) < x_within.shape[1]:
-        raise ValueError("regressors are collinear after removing dyad and year effects")
-    bread = np.linalg.inv(x_within.T @ x_within)
-    params = bread @ (x_within.T @ y_within)
-    residuals = y_within - x_within @ params
-    a = data[state_a].to_numpy()
-    b = data[state_b].to_numpy()
-    vcov = dyad_robust_vcov(x_within, residuals, a, b, bread, small_sample=small_sample)
-    return DyadRobustFit(
-        names=names,
-        params=params,
-        vcov=vcov,
-        dropped_absorbed=tuple(r for r, k in zip(regressors, keep, strict=True) if not k),
-        nobs=len(data),
-        n_dyads=int(data[dyad].nunique()),
-        n_years=int(data[year].nunique()),
-        n_states=state_codes(a, b)[2],
-        x_within=x_within,
-        y_within=y_within,
-        residuals=residuals,
-        dyad=data[dyad].to_numpy(),
-        year=data[year].to_numpy(),
-        state_a=a,
-        state_b=b,
-    )
-
-
 # --------------------------------------------------------------------------- wild bootstrap
 
 
@@ -622,7 +512,7 @@ def wild_cluster_bootstrap(
     Why: with few clusters the CR1 t-statistic over-rejects; the bootstrap with
     the null imposed (Cameron, Gelbach & Miller 2008; MacKinnon & Webb) keeps
     size close to nominal. For a FE model pass the within-transformed X and y
-    (`DyadRobustFit.x_within`, `.y_within`): by Frisch-Waugh-Lovell restricted
+    (`tiesmap.models` passes its fit's): by Frisch-Waugh-Lovell restricted
     fits and bootstrap fits are those of the model with dummies.
 
     Clusters default to unordered dyads (from state_a, state_b); note that

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -288,3 +289,38 @@ def _corr(x: pd.Series, y: pd.Series, method: str) -> float:
     if len(x) < 3 or x.nunique() < 2 or y.nunique() < 2:
         return np.nan
     return float(x.corr(y, method=method))
+
+
+def crosscheck_report(
+    engagement_events: pd.DataFrame | None, aiddata_path: str | Path | None
+) -> dict[str, Any]:
+    """AidData's visit counts against China Vitae's meetings, JSON-ready
+    (`results/data/aiddata_crosscheck.json`): the rows of `cross_check_summary`
+    and the number of compared country-years. When either source is absent the
+    record says which, and nothing else."""
+    inputs = {"china_vitae": engagement_events, "aiddata": aiddata_path}
+    absent = sorted(name for name, value in inputs.items() if value is None)
+    if absent:
+        return {"available": False, "absent": absent, "summary": []}
+    assert engagement_events is not None and aiddata_path is not None
+    comparison = cross_check(engagement_events, military_visit_counts(aiddata_path))
+    summary = cross_check_summary(comparison)
+    rows = [
+        {
+            k: (
+                None
+                if isinstance(v, float) and np.isnan(v)
+                else v.item()
+                if hasattr(v, "item")
+                else v
+            )
+            for k, v in row.items()
+        }
+        for row in summary.to_dict(orient="records")
+    ]
+    return {
+        "available": True,
+        "absent": [],
+        "country_years": int(len(comparison)),
+        "summary": rows,
+    }

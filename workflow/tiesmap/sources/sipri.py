@@ -47,7 +47,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
@@ -1027,3 +1027,35 @@ def _correlation(a: pd.Series, b: pd.Series) -> float:
     if len(a) < 2 or a.std() == 0 or b.std() == 0:
         return math.nan
     return float(np.corrcoef(a, b)[0, 1])
+
+
+def crosscheck_report(
+    events: pd.DataFrame | None,
+    tiv_export_path: str | Path | None,
+    tiv_import_path: str | Path | None,
+) -> dict[str, Any]:
+    """The TIV cross-check as a JSON-ready record (`results/data/sipri_crosscheck.json`).
+
+    With the adapter's events and both TIV tables: the summary of
+    `cross_check_summary` (one row per side, scope and window) and the number
+    of compared state-years. When the register or a table is absent the record
+    says which, and nothing else, so that it is the same on every build
+    without the files.
+    """
+    inputs = {"register": events, "tiv_exports": tiv_export_path, "tiv_imports": tiv_import_path}
+    absent = sorted(name for name, value in inputs.items() if value is None)
+    if absent:
+        return {"available": False, "absent": absent, "summary": []}
+    assert events is not None and tiv_export_path is not None and tiv_import_path is not None
+    comparison = tiv_cross_check(events, tiv_export_path, tiv_import_path)
+    summary = cross_check_summary(comparison)
+    rows = [
+        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+        for row in summary.to_dict(orient="records")
+    ]
+    return {
+        "available": True,
+        "absent": [],
+        "state_years": int(len(comparison)),
+        "summary": rows,
+    }
