@@ -455,18 +455,47 @@ def count_dyads(
     acc = {name: np.zeros(n_cells) for name in COUNT_FIELDS}
     tiv_acc = np.zeros(n_dyads * n_bins)
 
-    def add(count: np.ndarray, size: int, multi: bool, followed: bool) -> None:
+    # One count buffer for the whole call: a class's pair keys are added to it chunk
+    # by chunk, densely (bincount) when a chunk is large, else at its distinct keys
+    # only; the class's counts then go to the accumulators at the cells it touched
+    # (or everywhere, if any chunk was dense), and only those cells are reset.
+    total = np.zeros(n_cells, dtype=np.int64)
+    touched: list[np.ndarray] = []
+    dense = False
+
+    def add(size: int, multi: bool, followed: bool) -> None:
+        nonlocal dense
+        if not dense and not touched:
+            return
+        if dense:
+            where: Any = slice(None)
+        else:
+            where = np.unique(np.concatenate(touched)) if len(touched) > 1 else touched[0]
+        count = total[where]
         cls = "2" if size <= 2 else "m"
-        acc["w" + cls] += count
+        acc["w" + cls][where] += count
         if multi:
-            acc["m" + cls] += count
+            acc["m" + cls][where] += count
         if followed:
-            acc["f" + cls] += count
+            acc["f" + cls][where] += count
         if size > 2:
             share = count * (1.0 / (size - 1))
-            acc["wi"] += share
+            acc["wi"][where] += share
             if multi:
-                acc["mi"] += share
+                acc["mi"][where] += share
+        total[where] = 0
+        touched.clear()
+        dense = False
+
+    def collect(keys: np.ndarray) -> None:
+        nonlocal dense
+        if dense or keys.size * 8 >= n_cells:
+            total[:] += np.bincount(keys, minlength=n_cells)
+            dense = True
+        else:
+            found, times = np.unique(keys, return_counts=True)
+            total[found] += times
+            touched.append(found)
 
     # One block of events per class (n, format, follow-up, directed); blocks that
     # differ only in `directed` are adjacent and share one count.
@@ -482,16 +511,16 @@ def count_dyads(
     skip = int(np.searchsorted(klass, 0))  # events outside the years sort first
     rows_in, klass = order[skip:], klass[skip:]
     bounds = np.flatnonzero(np.diff(klass)) + 1
-    total, current = None, None
+    current = None
     for lo, hi in zip(np.r_[0, bounds].tolist(), np.r_[bounds, klass.size].tolist(), strict=True):
         if lo == hi:
             continue
         k = int(klass[lo])
         size, multi, followed, dir_flag = k >> 3, bool(k >> 2 & 1), bool(k >> 1 & 1), bool(k & 1)
         if current != (size, multi, followed):
-            if total is not None:
-                add(total, *current)
-            total, current = None, (size, multi, followed)
+            if current is not None:
+                add(*current)
+            current = (size, multi, followed)
         rows = rows_in[lo:hi]
         offsets = starts[rows]
         columns = np.empty((size, len(rows)), dtype=flat.dtype)  # participant k of each row
@@ -518,11 +547,7 @@ def count_dyads(
                 columns[:, unordered] = srt.T
         row_tiv = tiv[rows]
         for chunk, keys in _pair_keys(columns, cell[rows], size, dir_flag, tri, per_dyad):
-            found = np.bincount(keys.ravel(), minlength=n_cells)
-            if total is None:
-                total = found
-            else:
-                total += found
+            collect(keys.ravel())
             chunk_tiv = row_tiv[chunk]
             if np.any(chunk_tiv):
                 tiv_acc += np.bincount(
@@ -530,8 +555,8 @@ def count_dyads(
                     weights=np.tile(chunk_tiv, keys.shape[0]),
                     minlength=tiv_acc.size,
                 )
-    if total is not None:
-        add(total, *current)
+    if current is not None:
+        add(*current)
 
     shape = (n_dyads, n_bins, n_areas)
     return DyadCounts(

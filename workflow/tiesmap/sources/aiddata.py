@@ -39,7 +39,7 @@ import pandas as pd
 
 from tiesmap.countries import to_iso3
 from tiesmap.errors import InputError, Problem
-from tiesmap.sources import AdapterResult, read_required_columns, rejected_table
+from tiesmap.sources import AdapterResult, crosscheck_record, read_required_columns, rejected_table
 
 # BibTeX keys of this source (tiesmap.citations): the paper cites it when a build reads it.
 CITES = ("aiddata_publicdiplomacy",)
@@ -298,29 +298,10 @@ def crosscheck_report(
     (`results/data/aiddata_crosscheck.json`): the rows of `cross_check_summary`
     and the number of compared country-years. When either source is absent the
     record says which, and nothing else."""
+
+    def compare(events: pd.DataFrame, path: str | Path) -> tuple:
+        comparison = cross_check(events, military_visit_counts(path))
+        return comparison, cross_check_summary(comparison)
+
     inputs = {"china_vitae": engagement_events, "aiddata": aiddata_path}
-    absent = sorted(name for name, value in inputs.items() if value is None)
-    if absent:
-        return {"available": False, "absent": absent, "summary": []}
-    assert engagement_events is not None and aiddata_path is not None
-    comparison = cross_check(engagement_events, military_visit_counts(aiddata_path))
-    summary = cross_check_summary(comparison)
-    rows = [
-        {
-            k: (
-                None
-                if isinstance(v, float) and np.isnan(v)
-                else v.item()
-                if hasattr(v, "item")
-                else v
-            )
-            for k, v in row.items()
-        }
-        for row in summary.to_dict(orient="records")
-    ]
-    return {
-        "available": True,
-        "absent": [],
-        "country_years": int(len(comparison)),
-        "summary": rows,
-    }
+    return crosscheck_record(inputs, compare, "country_years")

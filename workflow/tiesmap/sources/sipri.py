@@ -54,7 +54,7 @@ import pandas as pd
 
 from tiesmap.countries import to_cow, to_iso3
 from tiesmap.errors import InputError, Problem
-from tiesmap.sources import AdapterResult, rejected_table
+from tiesmap.sources import AdapterResult, crosscheck_record, rejected_table
 from tiesmap.sources.events import event_table
 
 # BibTeX keys of this source (tiesmap.citations): the paper cites it when a build reads it.
@@ -1042,20 +1042,10 @@ def crosscheck_report(
     says which, and nothing else, so that it is the same on every build
     without the files.
     """
+
+    def compare(events: pd.DataFrame, exports: str | Path, imports: str | Path) -> tuple:
+        comparison = tiv_cross_check(events, exports, imports)
+        return comparison, cross_check_summary(comparison)
+
     inputs = {"register": events, "tiv_exports": tiv_export_path, "tiv_imports": tiv_import_path}
-    absent = sorted(name for name, value in inputs.items() if value is None)
-    if absent:
-        return {"available": False, "absent": absent, "summary": []}
-    assert events is not None and tiv_export_path is not None and tiv_import_path is not None
-    comparison = tiv_cross_check(events, tiv_export_path, tiv_import_path)
-    summary = cross_check_summary(comparison)
-    rows = [
-        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
-        for row in summary.to_dict(orient="records")
-    ]
-    return {
-        "available": True,
-        "absent": [],
-        "state_years": int(len(comparison)),
-        "summary": rows,
-    }
+    return crosscheck_record(inputs, compare, "state_years")
