@@ -124,7 +124,7 @@ event_rows = st.lists(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(rows=event_rows, rule=st.sampled_from(RULES))
-def test_panel_equals_reference_for_any_events(codebook, rows, rule):
+def test_panel_equals_oracle_for_any_events(codebook, rows, rule):
     records = []
     for i, (parts, act, year, month, precision, multi, follow) in enumerate(rows):
         activity, area = ACTIVITIES[act]
@@ -210,7 +210,7 @@ def test_malformed_events_are_refused(column, value, message):
 @pytest.mark.parametrize("rule", RULES)
 @pytest.mark.parametrize("window", [12, 18, 24])
 @pytest.mark.parametrize("follow_up_counts", [True, False])
-def test_sustained_ties_equal_reference(codebook, rule, window, follow_up_counts):
+def test_sustained_ties_equal_oracle(codebook, rule, window, follow_up_counts):
     events = random_events(11, n_events=150)
     panel, dyad_events = _reference_panel(events, rule, codebook)
     counts = scale.count_dyads(events, DIRECTED, months_per_bin=scale.months_per_bin_for([window]))
@@ -231,7 +231,7 @@ def test_sustained_ties_equal_reference(codebook, rule, window, follow_up_counts
 
 @pytest.mark.parametrize("rule", RULES)
 @pytest.mark.parametrize("seed", [5, 6])
-def test_panel_with_ties_fast_is_what_the_workflow_used_to_compute(codebook, rule, seed):
+def test_panel_with_ties_equals_the_oracle_panel_and_ties(codebook, rule, seed):
     """The index rule now calls panel_with_ties on events; it must give the
     frames build_dyad_year + add_sustained_ties gave on dyad-events."""
     events = random_events(seed, n_events=120)
@@ -263,7 +263,7 @@ def test_scope_needs_counts_over_every_year():
 
 
 @pytest.mark.parametrize("window", [6, 12, 24, 36])
-def test_window_counts_fast_is_a_drop_in(codebook, window):
+def test_window_counts_equal_the_oracle(codebook, window):
     events = random_events(12, n_events=150)
     panel, dyad_events = _reference_panel(events, "inverse", codebook)
     for area in AREAS:
@@ -300,7 +300,7 @@ def _space(draws=300, normalisations=("minmax", "minmax_log1p", "rank")):
     )
 
 
-def test_scenario_scores_fast_equal_reference(codebook):
+def test_scenario_scores_equal_oracle(codebook):
     # At most 3 participants: inverse weights 1 and 1/2 add up exactly, so the
     # reference's tie decisions have no round-off to differ on.
     events = random_events(21, n_events=150, max_n=3)
@@ -315,7 +315,7 @@ def test_scenario_scores_fast_equal_reference(codebook):
 
 
 @pytest.mark.parametrize("seed", [0, 1])
-def test_monte_carlo_fast_equals_reference(seed):
+def test_monte_carlo_equals_oracle(seed):
     rng = np.random.default_rng(seed)
     space = _space(draws=250)
     labels = [(r, w, k, n) for r in RULES for w in (12, 24) for k in (1, 2) for n in "abc"]
@@ -338,7 +338,7 @@ def test_monte_carlo_fast_equals_reference(seed):
         pd.testing.assert_frame_equal(a, b, check_exact=True)
 
 
-def test_monte_carlo_fast_refuses_geometric_zscores():
+def test_monte_carlo_refuses_geometric_zscores():
     space = _space(draws=20, normalisations=("zscore",))
     scores = np.random.default_rng(0).random((1, 10, 5))
     with pytest.raises(ValueError, match="z-scores"):

@@ -489,7 +489,7 @@ def count_dyads(
 
     def collect(keys: np.ndarray) -> None:
         nonlocal dense
-        if dense or keys.size * 8 >= n_cells:
+        if dense or (keys.size + sum(t.size for t in touched)) * 64 >= n_cells:
             total[:] += np.bincount(keys, minlength=n_cells)
             dense = True
         else:
