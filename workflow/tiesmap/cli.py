@@ -1080,20 +1080,23 @@ def build_parser() -> argparse.ArgumentParser:
         out="model panel",
         report="covariates JSON",
     ).add_argument("files", nargs="*", help="NAME=PATH of present covariate files")
-    crosschecks = (
-        ("sipri-crosscheck", cmd_sipri_crosscheck, "SIPRI register TIV against SIPRI's TIV tables",
-         (("events", "the sipri adapter's events (parquet)"),
-          ("exports", "TIV of exports by supplier (CSV)"),
-          ("imports", "TIV of imports by recipient (CSV)"))),
-        ("aiddata-crosscheck", cmd_aiddata_crosscheck,
-         "AidData's elite visits against China Vitae's meetings",
-         (("events", "the china_vitae adapter's events (parquet)"),
-          ("aiddata", "AidData ChinesePublicDiplomacy.csv"))),
-    )  # fmt: skip
-    for name, func, help_, inputs in crosschecks:
-        p = verb(name, func, f"{help_} (absent files recorded)", out="JSON")
-        for option, help_input in inputs:
-            p.add_argument(f"--{option}", default=None, help=help_input)
+    p = verb(
+        "sipri-crosscheck",
+        cmd_sipri_crosscheck,
+        "SIPRI register TIV against SIPRI's TIV tables (absent files recorded)",
+        out="JSON",
+    )
+    p.add_argument("--events", default=None, help="the sipri adapter's events (parquet)")
+    p.add_argument("--exports", default=None, help="TIV of exports by supplier (CSV)")
+    p.add_argument("--imports", default=None, help="TIV of imports by recipient (CSV)")
+    p = verb(
+        "aiddata-crosscheck",
+        cmd_aiddata_crosscheck,
+        "AidData's elite visits against China Vitae's meetings (absent files recorded)",
+        out="JSON",
+    )
+    p.add_argument("--events", default=None, help="the china_vitae adapter's events (parquet)")
+    p.add_argument("--aiddata", default=None, help="AidData ChinesePublicDiplomacy.csv")
     verb("models", cmd_models, "fit the configured models", panel="model panel", out="models JSON")
     verb("models-areas", cmd_models_areas, "one model per area", panel="model panel", out="JSON")
     verb(
