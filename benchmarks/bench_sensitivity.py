@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"max |difference| of the outputs       : {diff:.2e}")
     full = args.size >= 100_000 and args.draws >= 10_000
     print(
-        f"target <= {TARGET_SECONDS:.0f} s at 100k rows x 10k draws: fast "
+        f"target <= {TARGET_SECONDS:.1f} s at 100k rows x 10k draws: fast "
         f"{verdict(fast['seconds'] <= TARGET_SECONDS) if full else 'n/a'}"
         + (
             f", reference {verdict(ref['seconds'] <= TARGET_SECONDS) if full else 'n/a'}"
