@@ -108,8 +108,12 @@ def closure(
     return sorted({str(p) for p in seen.values()})
 
 
-def _cli_functions(cli_path: Path) -> tuple[dict[str, ast.FunctionDef], dict[str, str]]:
-    """cli.py's top-level functions, and the verb -> handler table of its parser."""
+@cache
+def _cli_tables(
+    cli_path: Path, mtime_ns: int
+) -> tuple[dict[str, ast.FunctionDef], dict[str, str], ast.Module]:
+    """cli.py parsed once per version of the file (every rule's code_for asks):
+    its functions, its verb table and its top-level imports."""
     tree = ast.parse(cli_path.read_text(encoding="utf-8"), filename=str(cli_path))
     functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
     verbs: dict[str, str] = {}
@@ -125,23 +129,19 @@ def _cli_functions(cli_path: Path) -> tuple[dict[str, ast.FunctionDef], dict[str
             verbs[first.value] = node.args[1].id
         elif name == "add_parser":
             verbs.setdefault(first.value, "cmd_" + first.value.replace("-", "_"))
-    return functions, verbs
+    top_level = ast.Module(
+        body=[n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)],
+        type_ignores=[],
+    )
+    return functions, verbs, top_level
 
 
 def verb_modules(cli_path: Path, verb: str) -> set[str]:
     """The modules a verb's handler imports, through the cli helpers it calls."""
-    functions, verbs = _cli_functions(cli_path)
+    functions, verbs, top_level = _cli_tables(cli_path, cli_path.stat().st_mtime_ns)
     if verb not in verbs or verbs[verb] not in functions:
         raise KeyError(f"tiesmap has no command-line verb {verb!r}")
     cli_module = f"{PACKAGE}.cli"
-    top_level = ast.Module(
-        body=[
-            n
-            for n in ast.parse(cli_path.read_text(encoding="utf-8")).body
-            if isinstance(n, ast.Import | ast.ImportFrom)
-        ],
-        type_ignores=[],
-    )
     modules = {cli_module, *imports_in(top_level, cli_module, False)}
     todo, done = [verbs[verb]], set()
     while todo:

@@ -67,8 +67,6 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
-from linearmodels.panel import PanelOLS
-from scipy import stats
 
 from tiesmap.codebook import AREAS
 from tiesmap.covariates import check_dyad_year_unit
@@ -585,6 +583,8 @@ def _fit_twoway_linear(
 
 def _fit_linear(data: pd.DataFrame, spec: ModelSpec, kept: list[str]) -> _Fit:
     """Linear kinds with one or no effect: PanelOLS for the slopes and R-squared."""
+    from linearmodels.panel import PanelOLS  # here: the config check imports this module
+
     effects = spec.effects or ()
     indexed = data.set_index(["dyad", "year"])
     exog = indexed[kept]
@@ -829,6 +829,8 @@ def fit_model(panel: pd.DataFrame, spec: ModelSpec, *, seed: int | None = None) 
     ValueError when nothing can be estimated (no rows, no variation, every
     regressor absorbed). `seed` drives the small-sample procedures.
     """
+    from scipy import stats  # here: the config check imports this module
+
     data, n_missing = _prepare(panel, spec)
     data, separated = _drop_separated(data, spec)
     where = f"model {spec.name!r}"
