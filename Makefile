@@ -53,6 +53,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/snakefmt --check Snakefile workflow/rules
 	$(BIN)/snakemake --lint
+	$(BIN)/lint-imports --no-cache
 
 # Optional third-party datasets listed in data/raw/MANIFEST.yaml (checksums verified).
 download: setup

@@ -10,8 +10,8 @@ min_version("9.0")
 # checks the content).
 import sys
 
-from tiesmap.errors import InputError
-from tiesmap.yamlio import check_yaml_file
+from tiesmap.core.errors import InputError
+from tiesmap.core.yamlio import check_yaml_file
 
 try:
     for _path in ["config/config.yaml", *workflow.overwrite_configfiles]:

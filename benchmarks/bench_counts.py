@@ -1,4 +1,4 @@
-"""Time event counting (`tiesmap.scale.count_dyads`) against tuned Polars and tuned DuckDB.
+"""Time event counting (`tiesmap.index.scale.count_dyads`) against tuned Polars and tuned DuckDB.
 
 Not a test. For each size (default 1M, 10M and 30M events) writes seeded
 synthetic events (benchmarks/synthetic.py: 2-8 distinct participants, 200
@@ -52,14 +52,14 @@ POLARS_BATCH = 2_000_000  # events per Polars batch (one join of 2M events is ab
 
 
 def _directed() -> list[str]:
-    from tiesmap.codebook import load_codebook
+    from tiesmap.core.codebook import load_codebook
 
     codebook = load_codebook(ROOT / "config" / "codebook.yaml")
     return sorted(a.code for a in codebook.activities.values() if a.directed)
 
 
 def _areas() -> list[str]:
-    from tiesmap.codebook import AREAS
+    from tiesmap.core.codebook import AREAS
 
     return list(AREAS)
 
@@ -77,7 +77,7 @@ def _pairs(directed: bool) -> pd.DataFrame:
 
 
 def count_tiesmap(data: Path, directed: list[str]) -> pd.DataFrame:
-    from tiesmap import scale
+    from tiesmap.index import scale
 
     counts = scale.count_dyads(scale.read_events(data), frozenset(directed))
     out = scale.dyad_year_counts(counts, "inverse")
@@ -209,7 +209,7 @@ COUNTERS = {"tiesmap": count_tiesmap, "polars": count_polars, "duckdb": count_du
 def worker(peer: str, data: Path, out: Path) -> dict:
     directed = _directed()
     if peer == "tiesmap":
-        import tiesmap.scale  # noqa: F401  (imports outside the timing, as for the peers)
+        import tiesmap.index.scale  # noqa: F401  (imports outside the timing, as for the peers)
     else:
         __import__(peer)
     before = peak_rss_gb()

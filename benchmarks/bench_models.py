@@ -90,7 +90,7 @@ def fit_once(peer: str, panel: pd.DataFrame) -> dict:
     """One fit by `peer`; coefficients and SEs (dyad-clustered where the peer has them)."""
     names = ["x1", "x2"]
     if peer == "tiesmap":
-        from tiesmap.models import ModelSpec, fit_model
+        from tiesmap.models.models import ModelSpec, fit_model
 
         spec = ModelSpec("bench", "twoway_fe", "y", tuple(names), inference="dyad_robust")
         res = fit_model(panel, spec)
@@ -128,7 +128,7 @@ def worker(peer: str, states: int, years: int) -> dict:
     out.update(seconds=seconds, peak_gb=_rss_gb("VmHWM"), rss_before_gb=before)
     out["fit_peak_gb"] = out["peak_gb"] - before
     if peer == "tiesmap":  # the SEs to compare with pyfixest's CRV1, untimed
-        from tiesmap.models import ModelSpec, fit_model
+        from tiesmap.models.models import ModelSpec, fit_model
 
         spec = ModelSpec("bench", "twoway_fe", "y", ("x1", "x2"), inference="cluster_dyad")
         res = fit_model(panel, spec)

@@ -1,4 +1,4 @@
-"""Time events -> dyad-year-area panel: tiesmap.scale against a pandas self-merge.
+"""Time events -> dyad-year-area panel: tiesmap.index.scale against a pandas self-merge.
 
 Not a test. Writes N seeded synthetic events (benchmarks/synthetic.py: 2-8
 participants, 200 states, 35 years) to a temporary parquet file, then runs each
@@ -55,7 +55,7 @@ TARGET_SECONDS, TARGET_GB, TARGET_RATIO = 15.0, 4.0, 3.0
 
 
 def _codebook():
-    from tiesmap.codebook import load_codebook
+    from tiesmap.core.codebook import load_codebook
 
     codebook = load_codebook(ROOT / "config" / "codebook.yaml")
     directed = frozenset(a.code for a in codebook.activities.values() if a.directed)
@@ -63,7 +63,7 @@ def _codebook():
 
 
 def fast_worker(data: Path, repeats: int, out: Path) -> dict:
-    from tiesmap import scale
+    from tiesmap.index import scale
 
     codebook, directed = _codebook()
     rss_before = peak_rss_gb()
@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     stages = ", ".join(f"{k} {v:.2f}" for k, v in fast["stages_last_run"].items())
     print(
-        f"tiesmap.scale (read+count+panel+ties) : {fast['seconds']:8.2f} s  best of "
+        f"tiesmap.index.scale (read+count+panel+ties) : {fast['seconds']:8.2f} s  best of "
         f"{args.repeats} (cpu {fast['cpu_seconds']:.2f} s; {stages}), "
         f"peak RSS {fast['peak_rss_gb']:.2f} GB"
     )

@@ -7,7 +7,7 @@ one area missing (NaN) in the early years and a few dyad-years with no area at
 all, as in the real panel. Each side runs in a fresh interpreter with the same
 scores, so each reports its own peak memory:
 
-* figure: `tiesmap.scale.monte_carlo`, as the `sensitivity` rule calls it (2 threads);
+* figure: `tiesmap.index.scale.monte_carlo`, as the `sensitivity` rule calls it (2 threads);
 * with --baseline (and always with --smoke): the plain loop over draws the
   tests use as an oracle (`tests/oracles.py`, about 100 s at full size); the
   script exits 1 when the two outputs differ by more than 1e-9.
@@ -47,8 +47,8 @@ YEARS = 50
 
 
 def space(draws: int):
-    from tiesmap.config import load_config
-    from tiesmap.sensitivity import Space
+    from tiesmap.core.config import load_config
+    from tiesmap.index.sensitivity import Space
 
     return Space.from_config(load_config(ROOT / "config" / "config.yaml"), draws)
 
@@ -75,7 +75,7 @@ def synthetic_scores(rows: int, sp, seed: int = 7) -> tuple[np.ndarray, list[tup
 
 
 def worker(kind: str, rows: int, draws: int, threads: int, out: Path) -> dict:
-    from tiesmap.scale import monte_carlo
+    from tiesmap.index.scale import monte_carlo
 
     sys.path.insert(0, str(ROOT))
     from tests.oracles import monte_carlo as oracle
@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         f"(scores {fast['scores_gb']:.2f} GB); load average {load}"
     )
     print(
-        f"tiesmap.scale.monte_carlo        : {fast['seconds']:8.2f} s  "
+        f"tiesmap.index.scale.monte_carlo        : {fast['seconds']:8.2f} s  "
         f"(cpu {fast['cpu_seconds']:.2f} s, {args.threads} threads), "
         f"peak RSS {fast['peak_rss_gb']:.2f} GB"
     )
@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
             "unit": "s",
             "baseline": None if ref is None else round(ref["seconds"], 3),
             "ratio": None if ratio is None else round(ratio, 2),
-            "ratio_meaning": "oracle loop seconds / tiesmap.scale.monte_carlo seconds",
+            "ratio_meaning": "oracle loop seconds / tiesmap.index.scale.monte_carlo seconds",
             "outputs_equal": None if ref is None else bool(diff <= TOLERANCE),
             "peak_rss_gb": round(fast["peak_rss_gb"], 3),
             "baseline_peak_rss_gb": None if ref is None else round(ref["peak_rss_gb"], 3),

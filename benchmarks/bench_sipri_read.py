@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
               "ratio": None, "reason": f"{args.path} absent"})  # fmt: skip
         return 0
 
-    from tiesmap.config import load_config
+    from tiesmap.core.config import load_config
     from tiesmap.sources.sipri import ingest
 
     wars = load_config(ROOT / "config" / "config.yaml")["wars"]

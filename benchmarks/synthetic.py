@@ -6,7 +6,7 @@ ISO3-like states -- CHN, IRN, PRK, RUS and 196 codes from the user-assigned
 range XAA-XZZ, so none is a real country -- over 35 years (1991-2025), with a
 collected codebook activity and its area, day/month/year date precision,
 follow-up flags and, for the directed activities (arms_sale, weapons_delivery),
-the supplier first and a TIV. Columns are `tiesmap.schema.SOURCE_EVENT_COLUMNS`
+the supplier first and a TIV. Columns are `tiesmap.core.schema.SOURCE_EVENT_COLUMNS`
 (the canonical columns plus `tiv` and `flags`), as the source adapters write.
 
 Strings are assembled as Arrow buffers with numpy, so ten million events take
@@ -26,8 +26,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tiesmap.codebook import COLLECTED, load_codebook
-from tiesmap.schema import SOURCE_EVENT_COLUMNS
+from tiesmap.core.codebook import COLLECTED, load_codebook
+from tiesmap.core.schema import SOURCE_EVENT_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 FOCAL = ("CHN", "IRN", "PRK", "RUS")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tiesmap.codebook import load_codebook
-from tiesmap.coder_files import COLUMNS, Period
-from tiesmap.config import load_config
+from tiesmap.codings.coder_files import COLUMNS
+from tiesmap.core.codebook import load_codebook
+from tiesmap.core.config import Period, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,7 +70,7 @@ def partial_codebook():
     that an uncollected area stays missing (never zero) all the way to the index."""
     import yaml
 
-    from tiesmap.codebook import codebook_from_dict
+    from tiesmap.core.codebook import codebook_from_dict
 
     data = yaml.safe_load((ROOT / "config" / "codebook.yaml").read_text(encoding="utf-8"))
     for spec in data["activities"].values():

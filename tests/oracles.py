@@ -22,17 +22,17 @@ from linearmodels.panel import PanelOLS
 from numpy.typing import NDArray
 from scipy import stats
 
-from tiesmap.codebook import AREAS, Codebook
-from tiesmap.index import normalise, tie_intensity
-from tiesmap.inference import (
+from tiesmap.core.codebook import AREAS, Codebook
+from tiesmap.index.index import normalise, tie_intensity
+from tiesmap.index.panel import coverage_mask
+from tiesmap.index.sensitivity import Space
+from tiesmap.models.inference import (
     FloatArray,
     TwoWayDemeaner,
     _standard_errors,
     dyad_robust_vcov,
     state_codes,
 )
-from tiesmap.panel import coverage_mask
-from tiesmap.sensitivity import Space
 
 # --------------------------------------------------------------------------- panel
 

@@ -48,7 +48,7 @@ TIMEOUT = 300
 
 DRIVER = """
 import importlib, sys
-from tiesmap.errors import InputError
+from tiesmap.core.errors import InputError
 module = importlib.import_module("tiesmap.sources." + sys.argv[1])
 try:
     result = module.ingest(sys.argv[2])
@@ -125,7 +125,7 @@ _RULE = re.compile(r"^(-+)  (-+)  (-+)  (-+)  -{7}$")
 
 
 def parse_problems(stderr: str) -> list[Reported]:
-    """The rows of the problem table that `tiesmap.errors.format_problems` prints:
+    """The rows of the problem table that `tiesmap.core.errors.format_problems` prints:
     columns are cut at the widths of the dashed rule under the header."""
     lines = stderr.splitlines()
     out = []
@@ -144,7 +144,7 @@ def parse_problems(stderr: str) -> list[Reported]:
 
 
 def test_parse_problems_reads_the_cli_table():
-    from tiesmap.errors import InputError, Problem
+    from tiesmap.core.errors import InputError, Problem
 
     err = InputError(
         [
@@ -238,9 +238,9 @@ def make_base(path: Path) -> Path:
     (path / "config").mkdir()
     for name in ("config.yaml", "codebook.yaml"):
         shutil.copyfile(ROOT / "config" / name, path / "config" / name)
-    from tiesmap.codebook import load_codebook
-    from tiesmap.coder_files import load_codings
-    from tiesmap.config import load_config, period_of
+    from tiesmap.codings.coder_files import load_codings
+    from tiesmap.core.codebook import load_codebook
+    from tiesmap.core.config import load_config, period_of
 
     config = load_config(path / "config/config.yaml")
     codings = load_codings(

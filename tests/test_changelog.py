@@ -5,7 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from tiesmap.changelog import CHANGELOG_COLUMNS, SERIES_COLUMNS, check_changelog, check_series
+from tiesmap.codings.changelog import (
+    CHANGELOG_COLUMNS,
+    SERIES_COLUMNS,
+    check_changelog,
+    check_series,
+)
 
 CODER_COLUMNS = ["event_id", "date_start", "location", "confidence"]
 

@@ -9,19 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from tiesmap import covariates
-from tiesmap.citations import (
+from tiesmap.cli import main
+from tiesmap.codings.manifest import load_manifest
+from tiesmap.core.config import EXTERNAL_COVARIATES
+from tiesmap.index import covariates
+from tiesmap.models.external_covariates import covariate_cites
+from tiesmap.report.references import used_citations
+from tiesmap.sources.citations import (
     BASE,
     ENTRIES,
     bibliography,
-    covariate_cites,
     entry,
     source_cites,
-    used_citations,
 )
-from tiesmap.cli import main
-from tiesmap.config import EXTERNAL_COVARIATES
-from tiesmap.manifest import load_manifest
 from tiesmap.sources.registry import EVENT_SOURCES
 
 ROOT = Path(__file__).resolve().parents[1]

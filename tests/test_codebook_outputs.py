@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from tiesmap.codebook import render_coding_guide
-from tiesmap.tables import operationalization_summary, operationalization_table
+from tiesmap.core.codebook import render_coding_guide
+from tiesmap.report.tables import operationalization_summary, operationalization_table
 
 
 def _events():

@@ -5,30 +5,40 @@ from pathlib import Path
 
 import pytest
 
-from tiesmap.codedeps import closure, code_inputs, notebook_modules, verb_modules
+from tiesmap.core.codedeps import closure, code_inputs, notebook_modules, verb_modules
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "workflow" / "tiesmap"
 
 FILES = {
     "__init__.py": "",
-    "errors.py": "",
-    "counts.py": "import numpy\n\ndef count():\n    from tiesmap.ties import rule\n",
-    "ties.py": "from .errors import *\n",
-    "unused.py": "import tiesmap.counts\n",
-    "figures/__init__.py": "from tiesmap import errors\n",
-    "figures/heat.py": "from . import util\n",
-    "figures/util.py": "from ..counts import count\n",
-    "cli.py": (
-        "from tiesmap.errors import Problem\n"
-        "def _setup():\n    from tiesmap.ties import rule\n"
-        "def cmd_index(args):\n    _setup()\n    from tiesmap import counts\n"
-        "def cmd_figure(args):\n    from tiesmap.figures import draw\n"
-        "def cmd_trace(args):\n    import tiesmap.unused\n"
-        "def build_parser():\n"
+    "core/__init__.py": "",
+    "core/errors.py": "",
+    "core/cli.py": "def verbs(sub):\n    from tiesmap.core import errors\n",
+    "index/__init__.py": "",
+    "index/counts.py": "import numpy\n\ndef count():\n    from tiesmap.index.ties import rule\n",
+    "index/ties.py": "from ..core.errors import *\n",
+    "index/unused.py": "import tiesmap.index.counts\n",
+    "report/__init__.py": "",
+    "report/figures/__init__.py": "from tiesmap.core import errors\n",
+    "report/figures/heat.py": "from . import util\n",
+    "report/figures/util.py": "from ...index.counts import count\n",
+    "cli.py": "from tiesmap.index import cli\nfrom tiesmap.report import cli as report_cli\n",
+    "index/cli.py": (
+        "from tiesmap.core.errors import Problem\n"
+        "def _setup():\n    from tiesmap.index.ties import rule\n"
+        "def cmd_index(args):\n    _setup()\n    from tiesmap.index import counts\n"
+        "def cmd_trace(args):\n    import tiesmap.index.unused\n"
+        "def register(sub):\n"
         "    verb('index', cmd_index, 'x')\n"
-        "    verb('figure', cmd_figure, 'x')\n"
         "    sub.add_parser('trace')\n"
+    ),
+    "report/cli.py": (
+        "from tiesmap.core.cli import verbs\n"
+        "def cmd_figure(args):\n    from tiesmap.report.figures import draw\n"
+        "def register(sub):\n"
+        "    verb = verbs(sub)\n"
+        "    verb('figure', cmd_figure, 'x')\n"
     ),
 }
 
@@ -48,25 +58,39 @@ def _names(package: Path, files: list[str]) -> list[str]:
 
 def test_verb_follows_cli_helpers_and_lazy_imports_but_not_other_verbs(package):
     files = _names(package, code_inputs(package, "index"))
-    assert files == ["__init__.py", "cli.py", "counts.py", "errors.py", "ties.py"]
-
-
-def test_relative_imports_and_modules_loaded_by_name(package):
-    files = _names(package, code_inputs(package, "figure", ["tiesmap.figures.heat"]))
     assert files == [
         "__init__.py",
         "cli.py",
-        "counts.py",
-        "errors.py",
-        "figures/__init__.py",
-        "figures/heat.py",
-        "figures/util.py",
-        "ties.py",
+        "core/__init__.py",
+        "core/errors.py",
+        "index/__init__.py",
+        "index/cli.py",
+        "index/counts.py",
+        "index/ties.py",
+    ]
+
+
+def test_relative_imports_and_modules_loaded_by_name(package):
+    files = _names(package, code_inputs(package, "figure", ["tiesmap.report.figures.heat"]))
+    assert files == [
+        "__init__.py",
+        "cli.py",
+        "core/__init__.py",
+        "core/cli.py",
+        "core/errors.py",
+        "index/__init__.py",
+        "index/counts.py",
+        "index/ties.py",
+        "report/__init__.py",
+        "report/cli.py",
+        "report/figures/__init__.py",
+        "report/figures/heat.py",
+        "report/figures/util.py",
     ]
 
 
 def test_verbs_registered_with_add_parser_are_found(package):
-    assert "tiesmap.unused" in verb_modules(package / "cli.py", "trace")
+    assert "tiesmap.index.unused" in verb_modules(package / "index" / "cli.py", "trace")
 
 
 def test_unknown_verb_is_an_error(package):
@@ -75,11 +99,13 @@ def test_unknown_verb_is_an_error(package):
 
 
 def test_closure_ignores_third_party_imports(package):
-    assert _names(package, closure(package, ["tiesmap.counts"])) == [
+    assert _names(package, closure(package, ["tiesmap.index.counts"])) == [
         "__init__.py",
-        "counts.py",
-        "errors.py",
-        "ties.py",
+        "core/__init__.py",
+        "core/errors.py",
+        "index/__init__.py",
+        "index/counts.py",
+        "index/ties.py",
     ]
 
 
@@ -107,5 +133,8 @@ def test_every_workflow_verb_resolves_in_the_real_package():
         assert str(PACKAGE / "cli.py") in files and all(Path(f).is_file() for f in files)
     # the index rule runs the counting code, not the paper or the notebooks
     index = code_inputs(PACKAGE, "index")
-    assert str(PACKAGE / "scale.py") in index
-    assert str(PACKAGE / "paper.py") not in index and str(PACKAGE / "notebooks.py") not in index
+    assert str(PACKAGE / "index" / "scale.py") in index
+    assert (
+        str(PACKAGE / "report" / "paper.py") not in index
+        and str(PACKAGE / "report" / "notebooks.py") not in index
+    )

@@ -6,8 +6,8 @@ import sys
 import openpyxl
 import pytest
 
-from tiesmap.coder_files import COLUMNS, check_coder_table, load_codings, read_table
-from tiesmap.errors import InputError
+from tiesmap.codings.coder_files import COLUMNS, check_coder_table, load_codings, read_table
+from tiesmap.core.errors import InputError
 
 from .conftest import good_row, write_coder_file
 

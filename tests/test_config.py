@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tiesmap.codebook import codebook_from_dict
-from tiesmap.config import check_config
-from tiesmap.errors import InputError
+from tiesmap.core.codebook import codebook_from_dict
+from tiesmap.core.config import check_config
+from tiesmap.core.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 

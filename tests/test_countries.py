@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from tiesmap.countries import cow_code, gw_code, to_cow, to_iso3, to_name
+from tiesmap.core.countries import cow_code, gw_code, to_cow, to_iso3, to_name
 
 from .shared_data import shared_file
 

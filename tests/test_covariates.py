@@ -15,7 +15,7 @@ import pyreadr
 import pytest
 
 from tests.shared_data import shared_file
-from tiesmap import covariates as cv
+from tiesmap.index import covariates as cv
 from tiesmap.sources import gsdb, unga
 from tiesmap.sources import peacesciencer as ps
 

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from tiesmap.dates import parse_partial_date
+from tiesmap.core.dates import parse_partial_date
 
 
 def test_precisions_and_intervals():

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tiesmap.codebook import load_codebook
-from tiesmap.export import (
+from tiesmap.core.codebook import load_codebook
+from tiesmap.index.export import (
     EVENT_COLUMNS,
     directed_dyad_year,
     event_release,

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from tiesmap.findings import (
+from tiesmap.report.findings import (
     constellation,
     constellation_counts,
     data_macros,
@@ -114,7 +114,7 @@ def test_sources_sentence_reads_as_prose_with_and_without_sources():
 
 
 def test_arms_flows_are_directed_and_split_by_decade():
-    from tiesmap.findings import arms_flows, arms_macros, arms_table, decades
+    from tiesmap.report.findings import arms_flows, arms_macros, arms_table, decades
 
     assert decades(2005, 2025) == [(2005, 2009), (2010, 2019), (2020, 2025)]
     events = pd.DataFrame(
@@ -143,7 +143,7 @@ def test_arms_flows_are_directed_and_split_by_decade():
 
 
 def test_short_labels_keep_table_rows_short():
-    from tiesmap.findings import short_label
+    from tiesmap.report.findings import short_label
 
     assert short_label("Peace Mission 2005: first joint exercise") == "Peace Mission 2005"
     assert short_label("Xi visit (state visit, talks)") == "Xi visit"

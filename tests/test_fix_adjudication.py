@@ -14,15 +14,15 @@ import pandas as pd
 import pytest
 
 from tiesmap.cli import main
-from tiesmap.coder_files import to_canonical
-from tiesmap.errors import InputError, Problem
-from tiesmap.merge import (
+from tiesmap.codings.coder_files import to_canonical
+from tiesmap.codings.merge import (
     ADJUDICATION_COLUMNS,
     Adjudications,
     merge_codings,
     read_adjudication,
     with_derived_columns,
 )
+from tiesmap.core.errors import InputError, Problem
 
 from .conftest import ROOT, good_row
 

@@ -14,7 +14,7 @@ import pandas as pd
 import pyreadr
 import pytest
 
-from tiesmap.errors import InputError
+from tiesmap.core.errors import InputError
 from tiesmap.sources import gsdb, unga
 from tiesmap.sources import peacesciencer as ps
 

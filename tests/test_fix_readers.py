@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from tiesmap.coder_files import COLUMNS, Period, check_coder_table, read_table
-from tiesmap.errors import InputError
-from tiesmap.schema import SOURCE_EVENT_COLUMNS
+from tiesmap.codings.coder_files import COLUMNS, check_coder_table, read_table
+from tiesmap.core.config import Period
+from tiesmap.core.errors import InputError
+from tiesmap.core.schema import SOURCE_EVENT_COLUMNS
+from tiesmap.core.textfiles import csv_rows, read_csv
 from tiesmap.sources import eventdata, exercise_dates, jme, mme, rejected_table, sipri
 from tiesmap.sources.events import event_table
-from tiesmap.textfiles import csv_rows, read_csv
 
 from .conftest import good_row, write_coder_file
 

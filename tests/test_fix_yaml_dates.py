@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tiesmap.config import load_config
-from tiesmap.countries import ambiguous_candidates, to_iso3, unmatched_reason
-from tiesmap.dates import parse_partial_date
-from tiesmap.errors import InputError
-from tiesmap.manifest import load_manifest, sha256_of, update_checksums
-from tiesmap.yamlio import check_yaml_file, load_yaml
+from tiesmap.codings.manifest import load_manifest, sha256_of, update_checksums
+from tiesmap.core.config import load_config
+from tiesmap.core.countries import ambiguous_candidates, to_iso3, unmatched_reason
+from tiesmap.core.dates import parse_partial_date
+from tiesmap.core.errors import InputError
+from tiesmap.core.yamlio import check_yaml_file, load_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = ROOT / "tests" / "bad_inputs"

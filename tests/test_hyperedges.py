@@ -1,5 +1,5 @@
-"""Events as hyperedges (tiesmap.hyperedges) and the duration-aware tie rule
-(tiesmap.scale with min_duration_months): hand counts on small fixtures."""
+"""Events as hyperedges (tiesmap.index.hyperedges) and the duration-aware tie rule
+(tiesmap.index.scale with min_duration_months): hand counts on small fixtures."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tiesmap import hyperedges, scale
-from tiesmap.codebook import AREAS
+from tiesmap.core.codebook import AREAS
+from tiesmap.index import hyperedges, scale
 
 FOCAL = ["CHN", "IRN", "PRK", "RUS"]
 RULE = {"min_interactions": 2, "window_months": 24, "follow_up_counts": True}
@@ -77,7 +77,7 @@ def test_incidence_has_one_row_per_event_and_state():
 
 def _panel(events: pd.DataFrame, rule: dict, start=2018, end=2021) -> pd.DataFrame:
     """Dyad ties from the fast path, as the workflow computes them."""
-    from tiesmap.codebook import load_codebook
+    from tiesmap.core.codebook import load_codebook
 
     codebook = load_codebook("config/codebook.yaml")
     dyads = [f"{a}-{b}" for a, b in combinations(FOCAL, 2)]

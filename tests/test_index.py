@@ -4,9 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tiesmap.codebook import AREAS
-from tiesmap.dyads import expand_to_dyads
-from tiesmap.index import (
+from tiesmap.core.codebook import AREAS
+from tiesmap.core.config import dyads_in_scope
+from tiesmap.index.dyads import expand_to_dyads
+from tiesmap.index.index import (
     aggregate,
     build_tie_index,
     coherence,
@@ -14,7 +15,7 @@ from tiesmap.index import (
     normalise,
     pca_weights,
 )
-from tiesmap.panel import dyads_in_scope, scope_report
+from tiesmap.index.panel import scope_report
 
 from .oracles import add_sustained_ties, build_dyad_year
 

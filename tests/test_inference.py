@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from linearmodels.panel import PanelOLS
 from scipy import stats
 
-from tiesmap.inference import (
+from tiesmap.models.inference import (
     TwoWayDemeaner,
     _permutation_blocks,
     cluster_vcov,

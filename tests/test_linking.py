@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tiesmap.linking import as_records, link_records
+from tiesmap.sources.linking import as_records, link_records
 
 PRIORITY = ["hand", "mme", "china_vitae", "gdelt"]
 COMPATIBLE = [["arms_sale", "weapons_delivery"]]

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tiesmap.errors import InputError
-from tiesmap.manifest import download, load_manifest, sha256_of, verify
+from tiesmap.codings.manifest import download, load_manifest, sha256_of, verify
+from tiesmap.core.errors import InputError
 
 from .shared_data import SHARED, shared_file
 

@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from tiesmap.coder_files import to_canonical
-from tiesmap.errors import InputError
-from tiesmap.merge import ADJUDICATION_COLUMNS, merge_codings, read_adjudication
+from tiesmap.codings.coder_files import to_canonical
+from tiesmap.codings.merge import ADJUDICATION_COLUMNS, merge_codings, read_adjudication
+from tiesmap.core.errors import InputError
 
 from .conftest import good_row
 
@@ -104,7 +104,7 @@ def test_missing_adjudication_file_means_none(tmp_path):
 
 
 def test_trace_shows_coder_rows_sources_and_resolution(codebook):
-    from tiesmap.trace import trace_event
+    from tiesmap.codings.trace import trace_event
 
     c = codings(codebook, good_row(coder="a"), good_row(coder="b", confidence="low"))
     c["source_record"] = ["coder_a.csv:row 2", "coder_b.csv:row 7"]

@@ -10,9 +10,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tiesmap.config import check_config
-from tiesmap.errors import InputError
-from tiesmap.models import ModelSpec, area_models, design_of, fit_model, mechanical_definition
+from tiesmap.core.config import check_config
+from tiesmap.core.errors import InputError
+from tiesmap.core.formulas import mechanical_definition
+from tiesmap.models.models import (
+    ModelSpec,
+    area_models,
+    design_of,
+    fit_model,
+)
 
 
 @pytest.mark.parametrize(
@@ -83,7 +89,7 @@ def test_fewer_than_20_clusters_is_descriptive():
 
 
 def test_the_regression_table_marks_descriptive_designs():
-    from tiesmap.model_outputs import regression_table
+    from tiesmap.report.model_outputs import regression_table
 
     spec = ModelSpec(name="c", kind="twoway_fe", dependent="score_contacts",
                      regressors=("sco_comembers",))  # fmt: skip

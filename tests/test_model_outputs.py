@@ -11,15 +11,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tiesmap.latex import fmt
-from tiesmap.model_outputs import (
-    coefficient_plot,
+from tiesmap.core.latex import fmt
+from tiesmap.models.models import ModelSpec, covariate_missingness, fit_model
+from tiesmap.report.figures.model_coefficients import coefficient_plot
+from tiesmap.report.model_outputs import (
     missingness_table,
     regression_table,
     stars,
     variable_label,
 )
-from tiesmap.models import ModelSpec, covariate_missingness, fit_model
 
 TINY = [
     {

@@ -12,12 +12,13 @@ import pytest
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
 
-from tiesmap.covariates import add_comembership, add_war_partner, check_dyad_year_unit
-from tiesmap.inference import (
+from tiesmap.core.formulas import parse_formula
+from tiesmap.index.covariates import add_comembership, add_war_partner, check_dyad_year_unit
+from tiesmap.models.inference import (
     randomisation_inference,
     wild_cluster_bootstrap,
 )
-from tiesmap.models import (
+from tiesmap.models.models import (
     INFERENCE,
     KINDS,
     ModelSpec,
@@ -25,7 +26,6 @@ from tiesmap.models import (
     covariate_missingness,
     fit_model,
     leave_one_out,
-    parse_formula,
     specs_from_config,
     split_periods,
 )
@@ -134,7 +134,7 @@ def dyadic_panel(seed: int, n_states: int = 8, years=range(2000, 2010)) -> pd.Da
 def sim():
     """28 dyads x 6 years. With 8 states the two-way and dyad-robust variance
     estimates are noisy and, for some draws, negative for some coefficient (see
-    tiesmap.inference); this seed gives positive ones for every kind, so that
+    tiesmap.models.inference); this seed gives positive ones for every kind, so that
     test_every_inference_option_gives_finite_ses can check all 18 combinations.
     A negative estimate is tested on its own below."""
     return dyadic_panel(25, n_states=8, years=range(2000, 2006))
@@ -229,7 +229,7 @@ def test_specs_from_config():
 def test_twoway_fe_and_lpm_match_fit_twoway_fe_and_pyfixest(sim):
     """Point estimates: fit_model == fit_twoway_fe (== OLS with dummies, tested above)
     == pyfixest feols; SEs: cluster_dyad == pyfixest CRV1 (k_fixef="none"),
-    dyad_robust == tiesmap.inference.fit_twoway_fe_dyad_robust."""
+    dyad_robust == tiesmap.models.inference.fit_twoway_fe_dyad_robust."""
     fx = pf.feols(
         "y ~ x1 + x2 | dyad + year",
         data=sim,
@@ -383,7 +383,7 @@ def test_small_sample_add_ons_are_seeded_and_wired(sim):
     assert boot["regressor"] == perm["regressor"] == "x1"
     assert boot["weights"] == "rademacher" and boot["n_clusters"] == 28 and boot["n_boot"] == 199
     assert perm["statistic"] == pytest.approx(first["params"]["x1"], rel=1e-10)
-    # the same numbers from tiesmap.inference called directly with the documented seeds
+    # the same numbers from tiesmap.models.inference called directly with the documented seeds
     fit = fit_twoway_fe_dyad_robust(sim, "y", ["x1", "x2"])
     boot_seed, perm_seed = np.random.SeedSequence(5).spawn(2)
     direct = wild_cluster_bootstrap(

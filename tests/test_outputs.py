@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tiesmap.latex import escape, fmt
-from tiesmap.numbers import camel, render_macros
-from tiesmap.paper import latex_log_problems
+from tiesmap.core.latex import escape, fmt
+from tiesmap.report.numbers import camel, render_macros
+from tiesmap.report.paper import latex_log_problems
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -71,14 +71,14 @@ def test_lock_pins_every_dependency():
 
 
 def test_readme_rule_graph_is_current():
-    from tiesmap.rulegraph import read_block, workflow_mermaid
+    from tiesmap.report.rulegraph import read_block, workflow_mermaid
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert read_block(readme) == workflow_mermaid(ROOT), "run `make dag` to update the README"
 
 
 def test_canonical_mermaid_is_sorted_and_named():
-    from tiesmap.rulegraph import canonical_mermaid
+    from tiesmap.report.rulegraph import canonical_mermaid
 
     raw = "flowchart TB\n\tid0[all]\n\tid1[paper]\n\tid2[numbers]\n\tid2 --> id1\n\tid1 --> id0\n"
     assert canonical_mermaid(raw).splitlines()[1:-1] == [
@@ -98,7 +98,7 @@ def test_rule_environment_covers_runtime_dependencies():
 
 
 def test_unused_macros_are_found():
-    from tiesmap.paper import unused_macros
+    from tiesmap.report.paper import unused_macros
 
     numbers = "\\newcommand{\\NEvents}{12}\n\\newcommand{\\NOld}{3}\n"
     paper = "We coded \\NEvents{} events. % \\NOld{} is only in a comment\n"
@@ -106,7 +106,7 @@ def test_unused_macros_are_found():
 
 
 def test_readme_exhibit_list_matches_manifest():
-    from tiesmap import exhibits
+    from tiesmap.report import exhibits
 
     table = exhibits.readme_table(exhibits.load_exhibits(ROOT / "paper/exhibits.yaml"))
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -115,7 +115,7 @@ def test_readme_exhibit_list_matches_manifest():
 
 
 def test_every_exhibit_is_included_and_referenced_in_the_paper():
-    from tiesmap import exhibits
+    from tiesmap.report import exhibits
 
     items = exhibits.load_exhibits(ROOT / "paper/exhibits.yaml")
     # The paper is main.tex and the section files it \input's.
@@ -130,7 +130,7 @@ def test_every_exhibit_is_included_and_referenced_in_the_paper():
 
 
 def test_archive_is_byte_stable_and_leaves_out_third_party_files(tmp_path):
-    from tiesmap.archive import package_files, write_archive
+    from tiesmap.report.archive import package_files, write_archive
 
     files = {p.as_posix() for p in package_files(ROOT)}
     assert "data/raw/events/coder_a.csv" in files and "data/raw/MANIFEST.yaml" in files
@@ -145,7 +145,7 @@ def test_archive_is_byte_stable_and_leaves_out_third_party_files(tmp_path):
 def test_notebook_volatile_metadata_is_stripped():
     import nbformat
 
-    from tiesmap.notebooks import strip_volatile
+    from tiesmap.report.notebooks import strip_volatile
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
     nb.metadata["papermill"] = {
@@ -163,7 +163,7 @@ def test_notebook_volatile_metadata_is_stripped():
 
 
 def test_stream_chunks_are_coalesced():
-    from tiesmap.notebooks import coalesce_streams
+    from tiesmap.report.notebooks import coalesce_streams
 
     outs = [
         {"output_type": "stream", "name": "stdout", "text": "a"},

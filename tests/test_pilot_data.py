@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tiesmap.changelog import check_changelog, check_series, coder_values
-from tiesmap.codebook import AREAS, COLLECTED, load_codebook
+from tiesmap.codings.changelog import check_changelog, check_series, coder_values
+from tiesmap.core.codebook import AREAS, COLLECTED, load_codebook
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = ROOT / "data/raw/events"

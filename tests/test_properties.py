@@ -26,15 +26,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tiesmap.codebook import AREAS
-from tiesmap.coder_files import COLUMNS, Period, check_coder_table, read_table, to_canonical
-from tiesmap.dates import PartialDate, parse_partial_date
-from tiesmap.dyads import expand_to_dyads
-from tiesmap.errors import InputError
-from tiesmap.index import build_tie_index
-from tiesmap.linking import as_records, link_records
-from tiesmap.merge import ADJUDICATION_COLUMNS, CODED_VARIABLES, merge_codings
-from tiesmap.panel import dyads_in_scope
+from tiesmap.codings.coder_files import COLUMNS, check_coder_table, read_table, to_canonical
+from tiesmap.codings.merge import ADJUDICATION_COLUMNS, CODED_VARIABLES, merge_codings
+from tiesmap.core.codebook import AREAS
+from tiesmap.core.config import Period, dyads_in_scope
+from tiesmap.core.dates import PartialDate, parse_partial_date
+from tiesmap.core.errors import InputError
+from tiesmap.index.dyads import expand_to_dyads
+from tiesmap.index.index import build_tie_index
 from tiesmap.sources import (
     aiddata,
     china_vitae,
@@ -46,6 +45,7 @@ from tiesmap.sources import (
     sipri,
     unga,
 )
+from tiesmap.sources.linking import as_records, link_records
 
 from .oracles import add_sustained_ties, build_dyad_year
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tiesmap.coder_files import COLUMNS, load_codings
-from tiesmap.errors import InputError
-from tiesmap.schema import validate_events
+from tiesmap.codings.coder_files import COLUMNS, load_codings
+from tiesmap.core.errors import InputError
+from tiesmap.core.schema import validate_events
 
 from .conftest import good_row, write_coder_file
 
@@ -63,8 +63,8 @@ def test_quantities_raise_the_intensity_of_a_tie_not_the_tie_itself(codebook):
     import numpy as np
     import pandas as pd
 
-    from tiesmap import scale
-    from tiesmap.index import tie_intensity
+    from tiesmap.index import scale
+    from tiesmap.index.index import tie_intensity
 
     events = pd.DataFrame(
         {
@@ -100,8 +100,8 @@ def test_every_area_score_and_the_index_lie_in_the_unit_interval():
     import numpy as np
     import pandas as pd
 
-    from tiesmap.codebook import AREAS
-    from tiesmap.index import build_tie_index
+    from tiesmap.core.codebook import AREAS
+    from tiesmap.index.index import build_tie_index
 
     rng = np.random.default_rng(11)
     panel = pd.DataFrame({"dyad": np.repeat(["A-B", "A-C", "B-C"], 20)})
@@ -119,8 +119,8 @@ def test_every_area_score_and_the_index_lie_in_the_unit_interval():
 
 
 def test_the_coding_guide_states_every_quantity_unit_and_the_rule(codebook, config):
-    from tiesmap.codebook import QUANTITY_WORDS, render_coding_guide
-    from tiesmap.schema import QUANTITY_UNITS
+    from tiesmap.core.codebook import QUANTITY_WORDS, render_coding_guide
+    from tiesmap.core.schema import QUANTITY_UNITS
 
     assert tuple(QUANTITY_WORDS) == QUANTITY_UNITS
     guide = render_coding_guide(codebook, config)

@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tiesmap.codebook import load_codebook
-from tiesmap.export import export_panel
+from tiesmap.core.codebook import load_codebook
+from tiesmap.index.export import export_panel
 
 from .test_exports import EVENTS, _panel
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tiesmap.reliability import (
+from tiesmap.codings.reliability import (
     _value_counts,
     alpha,
     alpha_from_counts,

@@ -2,8 +2,13 @@
 
 from pathlib import Path
 
-from tiesmap.manifest import load_manifest
-from tiesmap.replication import commit_of, inputs_table, replication_macros, software_versions
+from tiesmap.codings.manifest import load_manifest
+from tiesmap.report.replication import (
+    commit_of,
+    inputs_table,
+    replication_macros,
+    software_versions,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tiesmap.errors import InputError
+from tiesmap.core.errors import InputError
 
 from .conftest import good_row, write_coder_file
 from .test_workflow_e2e import _copy_project
@@ -492,9 +492,9 @@ def _payload(tmp_path: Path, name: str) -> tuple[Path, Path]:
 
 @pytest.mark.parametrize("kind", ["config", "codebook", "manifest"])
 def test_yaml_payload_is_refused_by_the_loaders(tmp_path, kind):
-    from tiesmap.codebook import load_codebook
-    from tiesmap.config import load_config
-    from tiesmap.manifest import load_manifest
+    from tiesmap.codings.manifest import load_manifest
+    from tiesmap.core.codebook import load_codebook
+    from tiesmap.core.config import load_config
 
     path, marker = _payload(tmp_path, f"{kind}.yaml")
     loader = {"config": load_config, "codebook": load_codebook, "manifest": load_manifest}[kind]
@@ -563,7 +563,7 @@ def test_yaml_payload_in_workflow_config_runs_nothing(dry_project, tmp_path):
     ],
 )
 def test_config_paths_must_stay_inside_the_project(config, key, value):
-    from tiesmap.config import check_config
+    from tiesmap.core.config import check_config
 
     bad = copy.deepcopy(config)
     *parents, last = key.split(".")
@@ -587,7 +587,7 @@ def test_workflow_refuses_a_config_path_outside_the_project(dry_project):
 def test_manifest_paths_must_stay_inside_the_project(tmp_path):
     import yaml
 
-    from tiesmap.manifest import load_manifest
+    from tiesmap.codings.manifest import load_manifest
 
     data = yaml.safe_load((ROOT / "data/raw/MANIFEST.yaml").read_text(encoding="utf-8"))
     data["files"][0]["path"] = "../outside.csv"
@@ -611,7 +611,7 @@ def _csv_cells(path: Path) -> list[list[str]]:
 
 
 def test_write_csv_neutralises_formulas_and_keeps_numbers(tmp_path):
-    from tiesmap.csvsafe import write_csv
+    from tiesmap.core.csvsafe import write_csv
 
     n = len(FORMULAS) + 1
     frame = pd.DataFrame(
@@ -633,7 +633,7 @@ def test_write_csv_neutralises_formulas_and_keeps_numbers(tmp_path):
 
 
 def test_write_csv_keeps_cells_with_carriage_returns_whole(tmp_path):
-    from tiesmap.csvsafe import write_csv
+    from tiesmap.core.csvsafe import write_csv
 
     path = tmp_path / "out.csv"
     write_csv(pd.DataFrame({"text": ["\r=1", "a\rb"], "n": [1, 2]}), path)
@@ -642,7 +642,7 @@ def test_write_csv_keeps_cells_with_carriage_returns_whole(tmp_path):
 
 @pytest.mark.parametrize("dtype", ["string", "category"])
 def test_write_csv_neutralises_formulas_in_typed_text_columns(tmp_path, dtype):
-    from tiesmap.csvsafe import write_csv
+    from tiesmap.core.csvsafe import write_csv
 
     path = tmp_path / "out.csv"
     write_csv(pd.DataFrame({"text": pd.Series(FORMULAS, dtype=dtype)}), path)

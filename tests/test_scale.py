@@ -1,4 +1,4 @@
-"""The fast path (tiesmap.scale) gives what the reference functions give; the
+"""The fast path (tiesmap.index.scale) gives what the reference functions give; the
 benchmark scripts run. Correctness only: timings live in benchmarks/."""
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tiesmap import scale
-from tiesmap.codebook import AREAS
-from tiesmap.dyads import expand_to_dyads
-from tiesmap.panel import scope_report
-from tiesmap.schema import validate_source_events
-from tiesmap.sensitivity import Space
+from tiesmap.core.codebook import AREAS
+from tiesmap.core.schema import validate_source_events
+from tiesmap.index import scale
+from tiesmap.index.dyads import expand_to_dyads
+from tiesmap.index.panel import scope_report
+from tiesmap.index.sensitivity import Space
 
 from .oracles import (
     add_sustained_ties,
@@ -380,10 +380,10 @@ def _result_line(stdout: str) -> dict:
 @pytest.mark.parametrize(
     ("script", "figure_line"),
     [
-        ("bench_panel.py", "tiesmap.scale"),
+        ("bench_panel.py", "tiesmap.index.scale"),
         ("bench_models.py", "tiesmap      :"),
         ("bench_counts.py", "  tiesmap :"),
-        ("bench_sensitivity.py", "tiesmap.scale.monte_carlo"),
+        ("bench_sensitivity.py", "tiesmap.index.scale.monte_carlo"),
         ("bench_sipri_read.py", None),
         ("bench_pilot_build.py", "snakemake -n on the pilot"),
     ],

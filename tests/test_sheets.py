@@ -8,9 +8,9 @@ import openpyxl
 import pandas as pd
 
 from tiesmap.cli import main
-from tiesmap.coder_files import COLUMNS
-from tiesmap.merge import context_columns, read_adjudication
-from tiesmap.sheets import open_disagreements
+from tiesmap.codings.coder_files import COLUMNS
+from tiesmap.codings.merge import context_columns, read_adjudication
+from tiesmap.codings.sheets import open_disagreements
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.shared_data import shared_file
-from tiesmap.errors import InputError
-from tiesmap.schema import SOURCE_EVENT_COLUMNS, validate_source_events
+from tiesmap.core.errors import InputError
+from tiesmap.core.schema import SOURCE_EVENT_COLUMNS, validate_source_events
 from tiesmap.sources import AdapterResult, aiddata, china_vitae
 from tiesmap.sources.china_vitae import (
     ACTIVITY_OF_LEVEL,

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.shared_data import shared_file
-from tiesmap.errors import InputError
-from tiesmap.schema import SOURCE_EVENT_COLUMNS, validate_source_events
+from tiesmap.core.errors import InputError
+from tiesmap.core.schema import SOURCE_EVENT_COLUMNS, validate_source_events
 from tiesmap.sources import eventdata as ed
 
 GDELT = "gdelt_v1_sample/events_sample_710.tsv"

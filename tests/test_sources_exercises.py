@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.shared_data import shared_file
-from tiesmap.coder_files import Period
-from tiesmap.errors import InputError
-from tiesmap.schema import SOURCE_EVENT_COLUMNS, validate_source_events
+from tiesmap.core.config import Period
+from tiesmap.core.errors import InputError
+from tiesmap.core.schema import SOURCE_EVENT_COLUMNS, validate_source_events
 from tiesmap.sources import AdapterResult, jme, mme
 from tiesmap.sources.mme import Ymd, date_from_parts, date_from_text, merge_dates
 

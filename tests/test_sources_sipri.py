@@ -19,9 +19,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tiesmap.codebook import load_codebook
-from tiesmap.errors import InputError
-from tiesmap.schema import SOURCE_EVENT_COLUMNS
+from tiesmap.core.codebook import load_codebook
+from tiesmap.core.errors import InputError
+from tiesmap.core.schema import SOURCE_EVENT_COLUMNS
 from tiesmap.sources import AdapterResult
 from tiesmap.sources.sipri import (
     ARMS_SALE,

@@ -1,4 +1,4 @@
-"""Known-case validation (tiesmap.validation): the project's cases file is valid and
+"""Known-case validation (tiesmap.index.validation): the project's cases file is valid and
 broad enough, and the rule catches a wrong expectation."""
 
 from __future__ import annotations
@@ -10,9 +10,15 @@ import pandas as pd
 import pytest
 import yaml
 
-from tiesmap.codebook import AREAS
-from tiesmap.errors import InputError
-from tiesmap.validation import case_summary, check_cases, hit_rates, load_cases, validation_latex
+from tiesmap.core.codebook import AREAS
+from tiesmap.core.errors import InputError
+from tiesmap.index.validation import (
+    case_summary,
+    check_cases,
+    hit_rates,
+    load_cases,
+    validation_latex,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 FOCAL = ["CHN", "IRN", "PRK", "RUS"]

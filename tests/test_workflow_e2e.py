@@ -95,7 +95,7 @@ def test_pdf_is_built_with_table_figure_and_numbers(builds):
 
 
 def test_every_exhibit_exists_and_pdf_shows_every_number(builds):
-    from tiesmap import exhibits
+    from tiesmap.report import exhibits
 
     first, _ = builds
     for e in exhibits.load_exhibits(ROOT / "paper/exhibits.yaml"):
@@ -183,13 +183,13 @@ def _scheduled_after_edit(project: Path, module: str) -> tuple[set[str], set[str
 
 
 def test_changing_figure_code_reruns_only_figure_and_paper(builds):
-    rules, outputs = _scheduled_after_edit(builds[0], "figures/events_contacts.py")
+    rules, outputs = _scheduled_after_edit(builds[0], "report/figures/events_contacts.py")
     assert rules == {"figure", "paper", "all"}, rules
     assert outputs == {"results/figures/events_contacts.pdf", "results/paper.pdf"}, outputs
 
 
 def _imported_package_files(module: str) -> set[str]:
-    """Brute-force oracle, independent of tiesmap.codedeps: the standard library's
+    """Brute-force oracle, independent of tiesmap.core.codedeps: the standard library's
     bytecode scanner lists every tiesmap module a module imports, lazy imports
     inside functions included (third-party packages are left unresolved)."""
     finder = modulefinder.ModuleFinder(path=[str(ROOT / "workflow")])
@@ -228,7 +228,7 @@ def test_every_exhibit_reruns_when_its_code_or_any_import_changes(builds):
     ("module", "expected_outputs"),
     [
         (
-            "dyads.py",
+            "index/dyads.py",
             {
                 "results/tables/operationalization.tex",
                 "results/tables/coverage.tex",
@@ -238,11 +238,11 @@ def test_every_exhibit_reruns_when_its_code_or_any_import_changes(builds):
         ),
         # the pilot paper leaves the model exhibits out; they are still rebuilt
         (
-            "model_outputs.py",
+            "report/model_outputs.py",
             {"results/figures/model_coefficients.pdf", "results/tables/models.tex"},
         ),
-        ("network.py", {"results/figures/index_network.pdf", "results/data/network.csv"}),
-        ("config.py", {"results/numbers.tex", "results/paper.pdf"}),
+        ("index/network.py", {"results/figures/index_network.pdf", "results/data/network.csv"}),
+        ("core/config.py", {"results/numbers.tex", "results/paper.pdf"}),
         ("cli.py", {"results/numbers.tex", "results/paper.pdf", "results/codebook.md"}),
     ],
 )
@@ -258,19 +258,15 @@ def test_editing_peacesciencer_adapter_reruns_its_users(builds):
     assert {"model_panel", "tie_index"} <= rules, rules
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="config imports models for its specification check, and models import "
-    "covariates, citations and so peacesciencer: every rule depends on the adapter "
-    "until the stage packages of the house plan cut that upward chain",
-)
 def test_editing_peacesciencer_adapter_leaves_the_codings_alone(builds):
+    """Imports point down the stages, so the codings and linking steps, which
+    import no adapter of covariate data, do not depend on it."""
     rules, _ = _scheduled_after_edit(builds[0], "sources/peacesciencer.py")
     assert not {"validate_codings", "merge_codings", "reliability", "link_sources"} & rules
 
 
 def test_editing_a_module_no_rule_runs_schedules_nothing(builds):
-    rules, outputs = _scheduled_after_edit(builds[0], "rulegraph.py")
+    rules, outputs = _scheduled_after_edit(builds[0], "report/rulegraph.py")
     assert rules == set() and outputs == set(), (rules, outputs)
 
 

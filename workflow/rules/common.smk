@@ -3,8 +3,8 @@ import os
 import sys
 from pathlib import Path
 
-from tiesmap.config import EXTERNAL_COVARIATES, check_config
-from tiesmap.errors import InputError
+from tiesmap.core.config import EXTERNAL_COVARIATES, check_config
+from tiesmap.core.errors import InputError
 
 try:
     config = check_config(config)
@@ -42,7 +42,7 @@ PACKAGE = "workflow/tiesmap"
 CONFIG_FILE = "config/config.yaml"
 
 
-from tiesmap.codedeps import code_inputs
+from tiesmap.core.codedeps import code_inputs
 
 
 def code_for(verb, *modules, notebook=None):
@@ -64,11 +64,12 @@ def coder_file(coder):
     )
 
 
-# Adapters that some verbs load by name (citations, ingest): every module of sources/.
+# Adapters that some verbs load by name (citations, ingest): every module of sources/
+# but the stage's own linking, citations and command line.
 SOURCE_MODULES = [
     f"tiesmap.sources.{p.stem}"
     for p in sorted(Path(PACKAGE, "sources").glob("*.py"))
-    if p.stem != "__init__"
+    if p.stem not in ("__init__", "linking", "citations", "cli")
 ]
 CODER_FILES = [coder_file(c) for c in config["codings"]["coders"]]
 # The corrections log and the series table, checked with the coder files.
@@ -80,7 +81,7 @@ CODING_RECORDS = [
 
 
 # Raw files in the manifest, and the third-party sources whose files are present.
-from tiesmap.manifest import load_manifest
+from tiesmap.codings.manifest import load_manifest
 
 MANIFEST_FILE = "data/raw/MANIFEST.yaml"
 MANIFEST = load_manifest(MANIFEST_FILE)

@@ -23,7 +23,7 @@ rule table_operationalization:
         " --events {input.events} --out {output} 2> {log}"
 
 
-# Each figure is a module of tiesmap.figures drawn from one data file.
+# Each figure is a module of tiesmap.report.figures drawn from one data file.
 FIGURE_DATA = {
     "events_areas": "data/processed/analysis_events.parquet",
     "events_contacts": "data/processed/analysis_events.parquet",
@@ -47,7 +47,9 @@ rule figure:
         data=lambda wildcards: FIGURE_DATA[wildcards.name],
         config=CONFIG_FILE,
         codebook=config["codebook"],
-        code=lambda wildcards: code_for("figure", f"tiesmap.figures.{wildcards.name}"),
+        code=lambda wildcards: code_for(
+            "figure", f"tiesmap.report.figures.{wildcards.name}"
+        ),
     output:
         report(
             "results/figures/{name}.pdf",

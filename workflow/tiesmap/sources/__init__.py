@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from tiesmap.errors import InputError, Problem
-from tiesmap.textfiles import csv_table, ragged_rows
+from tiesmap.core.errors import InputError, Problem
+from tiesmap.core.textfiles import csv_table, ragged_rows
 
 
 @dataclass(frozen=True)

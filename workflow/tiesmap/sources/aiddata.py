@@ -37,11 +37,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tiesmap.countries import to_iso3
-from tiesmap.errors import InputError, Problem
+from tiesmap.core.countries import to_iso3
+from tiesmap.core.errors import InputError, Problem
 from tiesmap.sources import AdapterResult, crosscheck_record, read_required_columns, rejected_table
 
-# BibTeX keys of this source (tiesmap.citations): the paper cites it when a build reads it.
+# BibTeX keys of this source (tiesmap.sources.citations): the paper cites it when a build reads it.
 CITES = ("aiddata_publicdiplomacy",)
 
 REQUIRED = (

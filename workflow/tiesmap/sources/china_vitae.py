@@ -79,13 +79,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from tiesmap.countries import to_cow, to_iso3
-from tiesmap.errors import InputError, Problem
+from tiesmap.core.countries import to_cow, to_iso3
+from tiesmap.core.errors import InputError, Problem
+from tiesmap.core.textfiles import csv_table, ragged_rows
 from tiesmap.sources import AdapterResult, rejected_table
 from tiesmap.sources.events import event_table
-from tiesmap.textfiles import csv_table, ragged_rows
 
-# BibTeX keys of this source (tiesmap.citations): the paper cites it when a build reads it.
+# BibTeX keys of this source (tiesmap.sources.citations): the paper cites it when a build reads it.
 CITES = ("chinavitae",)
 
 CODER = "china_vitae"

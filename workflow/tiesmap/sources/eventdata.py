@@ -52,12 +52,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from tiesmap.countries import to_cow, to_iso3
-from tiesmap.errors import InputError, Problem
+from tiesmap.core.countries import to_cow, to_iso3
+from tiesmap.core.errors import InputError, Problem
 from tiesmap.sources import AdapterResult, rejected_table
 from tiesmap.sources.events import event_table
 
-# BibTeX keys of each source this module reads (tiesmap.citations).
+# BibTeX keys of each source this module reads (tiesmap.sources.citations).
 CITES_GDELT = ("leetaru2013gdelt",)
 CITES_ICEWS = ("boschee2015icews",)
 CITES = CITES_GDELT + CITES_ICEWS

@@ -1,7 +1,7 @@
 """The canonical event table every event adapter returns, built in one place.
 
 Adapters collect their events as dicts (or tuples in column order) with the
-columns of `tiesmap.schema.SOURCE_EVENT_COLUMNS`; `event_table` gives them the
+columns of `tiesmap.core.schema.SOURCE_EVENT_COLUMNS`; `event_table` gives them the
 schema's column order and dtypes, also when there are none, sorts them and
 validates them, so that all adapters hand on frames of the same shape.
 """
@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from tiesmap.schema import SOURCE_EVENT_COLUMNS, validate_source_events
+from tiesmap.core.schema import SOURCE_EVENT_COLUMNS, validate_source_events
 
 EVENT_DTYPES: dict[str, str] = {c: "object" for c in SOURCE_EVENT_COLUMNS} | {
     "n_participants": "int64",

@@ -4,7 +4,7 @@ The case file has one row per sanction case: `sanctioned_state` and `sanctioning
 are World-Bank-style names, several per cell ("Korea, North", "Egypt, Arab Rep.",
 "United States, United Kingdom, France") and sometimes organisations (EU, UN, CoCom).
 Cells are split on commas, re-joining the qualifiers that follow a comma inside a name
-(`NAME_QUALIFIERS`), and each name is mapped with `tiesmap.countries.to_iso3` plus the
+(`NAME_QUALIFIERS`), and each name is mapped with `tiesmap.core.countries.to_iso3` plus the
 GSDB spellings in `GSDB_ALIASES`.
 
 The rule for "sanctioned by the West" (`sanctioned_by_west` = 1 for state s in year y):
@@ -26,7 +26,7 @@ The data cover 1949-2022 (`COVERAGE`): a state absent from the table in a covere
 is under no sanction case (0); later years are unknown (NaN).
 
 A bad case file (not UTF-8 CSV, a required column missing, a `begin`/`end` that is
-not a year, a case that ends before it begins, ...) raises `tiesmap.errors.InputError`
+not a year, a case that ends before it begins, ...) raises `tiesmap.core.errors.InputError`
 with every problem and its row (header = 1); nothing is half-read.
 """
 
@@ -38,11 +38,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from tiesmap.countries import to_iso3
-from tiesmap.errors import InputError, Problem
+from tiesmap.core.countries import to_iso3
+from tiesmap.core.errors import InputError, Problem
 from tiesmap.sources import AdapterResult, read_required_columns
 
-# BibTeX keys of this source (tiesmap.citations): the paper cites it when a build reads it.
+# BibTeX keys of this source (tiesmap.sources.citations): the paper cites it when a build reads it.
 CITES = ("felbermayr2020gsdb", "kirilakha2021gsdb")
 
 CITATION: dict[str, object] = {

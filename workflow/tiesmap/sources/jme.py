@@ -33,8 +33,8 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
-from tiesmap.countries import to_iso3
-from tiesmap.errors import InputError, Problem
+from tiesmap.core.countries import to_iso3
+from tiesmap.core.errors import InputError, Problem
 from tiesmap.sources import AdapterResult
 from tiesmap.sources.exercise_dates import (
     EventDates,
@@ -57,7 +57,7 @@ from tiesmap.sources.mme import (
     triage,
 )
 
-# BibTeX keys of this source (tiesmap.citations): the paper cites it when a build reads it.
+# BibTeX keys of this source (tiesmap.sources.citations): the paper cites it when a build reads it.
 CITES = ("dorazio_jme",)
 
 CODER = "jme"
@@ -193,7 +193,7 @@ def _text(value: Cell) -> str:
 def ingest(path: str | Path, period: PeriodLike = None) -> AdapterResult:
     """JME v3 exercises as canonical events; unmappable rows in `rejected`.
 
-    `period` (a tiesmap.coder_files.Period or a (first, last) pair of years) keeps
+    `period` (a tiesmap.core.config.Period or a (first, last) pair of years) keeps
     exercises starting in those years; the others are counted as `excluded`."""
     header, rows = read_sheet(path)
     return ingest_rows(header, rows, str(path), period)

@@ -39,9 +39,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tiesmap.coder_files import Period
-from tiesmap.countries import to_cow, to_iso3
-from tiesmap.errors import InputError, Problem
+from tiesmap.core.config import Period
+from tiesmap.core.countries import to_cow, to_iso3
+from tiesmap.core.errors import InputError, Problem
+from tiesmap.core.textfiles import csv_table, ragged_rows
 from tiesmap.sources import AdapterResult, rejected_table
 from tiesmap.sources.events import event_table
 
@@ -55,9 +56,8 @@ from tiesmap.sources.exercise_dates import (  # noqa: F401
     merge_dates,
     text_reading,
 )
-from tiesmap.textfiles import csv_table, ragged_rows
 
-# BibTeX keys of this source (tiesmap.citations): the paper cites it when a build reads it.
+# BibTeX keys of this source (tiesmap.sources.citations): the paper cites it when a build reads it.
 CITES = ("dorazio2021mme",)
 
 CODER = "mme"
@@ -113,7 +113,7 @@ FLAG_COLUMNS = (
 STATE_COLUMN = re.compile(r"^State[A-Z]{1,2}$")
 MMEID = re.compile(r"^mme(\d+)$", re.IGNORECASE)
 
-# MME spellings that tiesmap.countries does not resolve. St. Christopher is the former
+# MME spellings that tiesmap.core.countries does not resolve. St. Christopher is the former
 # name of St. Kitts; the Netherlands Antilles (dissolved 2010) keep their former ISO3
 # code and have no COW code. Source-specific, so kept here rather than in countries.py.
 NAME_ALIASES: dict[str, tuple[str, ...]] = {
@@ -377,7 +377,7 @@ def _resolve_name(name: str) -> tuple[str, ...] | None:
 def ingest(path: str | Path, period: PeriodLike = None) -> AdapterResult:
     """MME v7 exercises as canonical events; unmappable rows in `rejected`.
 
-    `period` (a tiesmap.coder_files.Period or a (first, last) pair of years) keeps
+    `period` (a tiesmap.core.config.Period or a (first, last) pair of years) keeps
     exercises starting in those years; the others are counted as `excluded`."""
     file = str(path)
     bounds = period_bounds(period)

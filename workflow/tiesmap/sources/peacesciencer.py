@@ -7,7 +7,7 @@ are non-directed, one row per `dyad, year` with `dyad` = "AAA-BBB" (ISO3, alphab
 `state_a`, `state_b`, `ccode_a`, `ccode_b`, like the project's panel.
 
 From COW codes to ISO3 (`CowCrosswalk`, built from `cow_states.rda`):
-- the ISO3 code of a COW code is `tiesmap.countries.to_iso3` of its COW state name,
+- the ISO3 code of a COW code is `tiesmap.core.countries.to_iso3` of its COW state name,
   except the few cases in `STATIC_ISO3` (ISO 3166 codes of divided states) and the
   year splits in `YEAR_RULES` (COW keeps one code where the project, like ISO, has two:
   365 is the Soviet Union (SUN) in 1922-1991 and Russia otherwise; 345 is Yugoslavia
@@ -15,7 +15,7 @@ From COW codes to ISO3 (`CowCrosswalk`, built from `cow_states.rda`):
 - a code maps only in years in which the state is a COW system member (the v2016 list
   ends in 2016, so membership spells still open then are taken to continue);
 - when two COW codes reach the same ISO3 in the same year (e.g. 255 and 260 in 1990),
-  the one `tiesmap.countries.to_cow` names for that ISO3 is kept and the other rejected.
+  the one `tiesmap.core.countries.to_cow` names for that ISO3 is kept and the other rejected.
 
 Directed sources (ATOP, COW alliances, MIDs, contiguity) are made non-directed by
 taking, for each dyad-year, the maximum over both directions of each indicator (a
@@ -24,7 +24,7 @@ pledge or dispute by either state counts); contiguity takes the closest type.
 Bad files are refused, never half-read: a file that is missing or not R data, a table
 without a column its reader needs, a COW code or year that is missing or not a whole
 number, a value outside its range (`TABLE_CHECKS`) -- all problems of the file in one
-`tiesmap.errors.InputError`, rows numbered as in a CSV (header = 1, first row = 2).
+`tiesmap.core.errors.InputError`, rows numbered as in a CSV (header = 1, first row = 2).
 Missing values: peacesciencer's files hold NA where COW's raw files write -9. A -9 in
 a quantity (trade, capabilities, distances, counts) means the file was not prepared
 as those are, so it is refused ("negative value") instead of being read as a number
@@ -42,11 +42,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tiesmap.countries import to_cow, to_iso3
-from tiesmap.errors import InputError, Problem
+from tiesmap.core.countries import to_cow, to_iso3
+from tiesmap.core.errors import InputError, Problem
 from tiesmap.sources import AdapterResult
 
-# BibTeX keys of this source (tiesmap.citations): the paper cites it when a build reads it.
+# BibTeX keys of this source (tiesmap.sources.citations): the paper cites it when a build reads it.
 CITES = ("miller2022peacesciencer",)
 
 # ---------------------------------------------------------------------------------------

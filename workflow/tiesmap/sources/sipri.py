@@ -52,12 +52,12 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
-from tiesmap.countries import to_cow, to_iso3
-from tiesmap.errors import InputError, Problem
+from tiesmap.core.countries import to_cow, to_iso3
+from tiesmap.core.errors import InputError, Problem
 from tiesmap.sources import AdapterResult, crosscheck_record, rejected_table
 from tiesmap.sources.events import event_table
 
-# BibTeX keys of this source (tiesmap.citations): the paper cites it when a build reads it.
+# BibTeX keys of this source (tiesmap.sources.citations): the paper cites it when a build reads it.
 CITES = ("sipri_atdb",)
 
 ENCODING = "latin-1"  # SIPRI exports are ISO-8859-1, not UTF-8

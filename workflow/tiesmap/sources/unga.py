@@ -12,7 +12,7 @@ year, are rejected with the reason. `idealpointfp` (final-passage votes) is the 
 measure: it is the only one available for 2024.
 
 A file that is not readable Stata, lacks a required column (`REQUIRED`), or has a COW
-code or year missing, fractional or repeated raises `tiesmap.errors.InputError` with
+code or year missing, fractional or repeated raises `tiesmap.core.errors.InputError` with
 every problem.
 """
 
@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tiesmap.countries import to_iso3
-from tiesmap.errors import InputError, Problem
+from tiesmap.core.countries import to_iso3
+from tiesmap.core.errors import InputError, Problem
 from tiesmap.sources import AdapterResult
 from tiesmap.sources.peacesciencer import (
     FIRST_ROW,
@@ -34,7 +34,7 @@ from tiesmap.sources.peacesciencer import (
     map_state_year,
 )
 
-# BibTeX keys of this source (tiesmap.citations): the paper cites it when a build reads it.
+# BibTeX keys of this source (tiesmap.sources.citations): the paper cites it when a build reads it.
 CITES = ("bailey2017unga",)
 
 CITATION: dict[str, object] = {

@@ -1,0 +1,2 @@
+"""Models of tie variation: external covariates, specifications and estimators,
+and their inference."""
