@@ -40,7 +40,7 @@ $(STAMP): pyproject.toml requirements.lock
 	@bash tools/logged.sh $(SETUP_LOG) $(PYTHON) -m venv $(VENV)
 	@echo "tiesmap: packages: requirements.lock into $(VENV) (a few minutes the first time; log $(SETUP_LOG))"
 	@bash tools/logged.sh $(SETUP_LOG) $(PIP_INSTALL) --upgrade pip
-	@bash tools/logged.sh $(SETUP_LOG) $(PIP_INSTALL) -c requirements.lock -e '.[dev]'
+	@bash tools/logged.sh $(SETUP_LOG) $(PIP_INSTALL) -c requirements.lock -e '.[dev,bench]'
 	@touch $(STAMP)
 
 $(CFF_STAMP): Makefile | $(STAMP)
@@ -104,7 +104,7 @@ LOCK_ARGS ?=
 UV := $(BIN)/uv --no-config --quiet
 
 lock: setup
-	$(UV) pip compile pyproject.toml --extra dev --universal --python-version $(PYTHON_FLOOR) \
+	$(UV) pip compile pyproject.toml --extra dev --extra bench --universal --python-version $(PYTHON_FLOOR) \
 	  --fork-strategy fewest --no-emit-package tiesmap --custom-compile-command 'make lock' \
 	  $(LOCK_ARGS) -o requirements.lock
 	@twice=$$(sed -n 's/^\([a-z0-9._-]*\)==.*/\1/p' requirements.lock | sort | uniq -d); \

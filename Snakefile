@@ -49,6 +49,8 @@ rule all:
         ),
         scoped("results/data/datapackage.json"),
         scoped("results/data/network.csv"),
+        scoped("results/data/sipri_crosscheck.json"),
+        scoped("results/data/aiddata_crosscheck.json"),
         # The pilot's models are built but stay out of its paper (six dyads, four
         # states: nothing is identified); they return with the global panel.
         scoped("results/tables/models.tex"),

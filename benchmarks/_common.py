@@ -23,7 +23,10 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-PACKAGES = ("tiesmap", "numpy", "pandas", "pyarrow", "scipy", "pyfixest", "pandera")
+PACKAGES = (
+    "tiesmap", "numpy", "pandas", "pyarrow", "scipy", "pyfixest", "linearmodels", "pandera",
+    "polars", "duckdb",
+)  # fmt: skip
 
 
 def peak_rss_gb() -> float:

@@ -5,7 +5,7 @@ participants, 200 states, 35 years) to a temporary parquet file, then runs each
 side in a fresh interpreter, so that each reports its own peak memory:
 
 * fast path: `read_events` + `count_dyads` + `panel_from_counts` (all 19,900
-  dyads x 35 years, every column of `build_dyad_year`) + `add_sustained_ties_fast`
+  dyads x 35 years, every column of `build_dyad_year`) + `add_sustained_ties`
   (k = 2 in 24 months, follow-ups count). Best of --repeats runs.
 * baseline: `pd.read_parquet`, then per block of 1M events: explode the
   participants, self-merge on event_id, keep a < b (and, for directed
@@ -77,7 +77,7 @@ def fast_worker(data: Path, repeats: int, out: Path) -> dict:
         t2 = time.perf_counter()
         panel = scale.panel_from_counts(counts, None, FIRST_YEAR, LAST_YEAR, codebook, None, RULE)
         t3 = time.perf_counter()
-        ties = scale.add_sustained_ties_fast(panel, counts, RULE, 2, 24, True)
+        ties = scale.add_sustained_ties(panel, counts, RULE, 2, 24, True)
         t4 = time.perf_counter()
         stages.update(read=t1 - t0, count=t2 - t1, panel=t3 - t2, ties=t4 - t3)
         return counts, ties

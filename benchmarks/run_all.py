@@ -4,7 +4,9 @@ Not a test. Runs the scripts one after the other (each in its own
 interpreter; their output is shown as it comes), collects each script's
 RESULT line, and writes the machine (CPU model, cores, RAM, Python and package
 versions), the command, the figures and the 1-minute load average at the
-start of each script. Full size takes about 20 minutes, mostly the baselines.
+start of each script. Full size takes about 15 minutes on a quiet 2-core machine.
+bench_panel.py (events -> panel + ties against a pandas self-merge, 8 minutes for
+the self-merge alone) is not part of it; run it by hand.
 With --only, the other entries of an existing results file are kept.
 
     .venv/bin/python benchmarks/run_all.py [--smoke] [--out benchmarks/results.json]
@@ -25,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import HERE, ROOT, load_average, machine  # noqa: E402
 
 SCRIPTS = (
-    "bench_panel.py",
-    "bench_dyad_robust.py",
+    "bench_counts.py",
+    "bench_models.py",
     "bench_sensitivity.py",
     "bench_sipri_read.py",
     "bench_pilot_build.py",

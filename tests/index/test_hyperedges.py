@@ -81,7 +81,7 @@ def _panel(events: pd.DataFrame, rule: dict, start=2018, end=2021) -> pd.DataFra
 
     codebook = load_codebook("config/codebook.yaml")
     dyads = [f"{a}-{b}" for a, b in combinations(FOCAL, 2)]
-    _, ties = scale.panel_with_ties_fast(
+    _, ties = scale.panel_with_ties(
         events, dyads, start, end, codebook, None, "full", frozenset({"weapons_delivery"}),
         rule["min_interactions"], rule["window_months"], rule["follow_up_counts"],
         rule.get("min_duration_months"),

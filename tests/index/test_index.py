@@ -8,7 +8,6 @@ from tiesmap.core.codebook import AREAS
 from tiesmap.core.config import dyads_in_scope
 from tiesmap.index.dyads import expand_to_dyads
 from tiesmap.index.index import (
-    add_sustained_ties,
     aggregate,
     build_tie_index,
     coherence,
@@ -16,7 +15,9 @@ from tiesmap.index.index import (
     normalise,
     pca_weights,
 )
-from tiesmap.index.panel import build_dyad_year, scope_report
+from tiesmap.index.panel import scope_report
+
+from .oracles import add_sustained_ties, build_dyad_year
 
 FOCAL = ["CHN", "RUS", "IRN", "PRK"]
 

@@ -33,8 +33,7 @@ from tiesmap.core.config import Period, dyads_in_scope
 from tiesmap.core.dates import PartialDate, parse_partial_date
 from tiesmap.core.errors import InputError
 from tiesmap.index.dyads import expand_to_dyads
-from tiesmap.index.index import add_sustained_ties, build_tie_index
-from tiesmap.index.panel import build_dyad_year
+from tiesmap.index.index import build_tie_index
 from tiesmap.sources import (
     aiddata,
     china_vitae,
@@ -47,6 +46,8 @@ from tiesmap.sources import (
     unga,
 )
 from tiesmap.sources.linking import as_records, link_records
+
+from .oracles import add_sustained_ties, build_dyad_year
 
 EXAMPLES: Counter[str] = Counter()
 CSV_DEFAULT_LIMIT = 131_072  # csv.field_size_limit() in a fresh interpreter

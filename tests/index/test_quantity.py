@@ -80,7 +80,7 @@ def test_quantities_raise_the_intensity_of_a_tie_not_the_tie_itself(codebook):
             "quantity_unit": ["units", ""],
         }
     )
-    _, ties = scale.panel_with_ties_fast(
+    _, ties = scale.panel_with_ties(
         events, ["IRN-RUS"], 2022, 2025, codebook, None, "full",
         frozenset({"weapons_delivery"}), 2, 24, True, 3,
     )  # fmt: skip

@@ -13,9 +13,9 @@ from tiesmap.core.codebook import AREAS
 from tiesmap.index.dyads import expand_to_dyads
 from tiesmap.index.export import export_panel
 from tiesmap.index.network import network_by_year, tie_graph
-from tiesmap.index.panel import build_dyad_year
-from tiesmap.index.sensitivity import Space, monte_carlo, scenario_scores
+from tiesmap.index.sensitivity import Space
 
+from .oracles import add_sustained_ties, build_dyad_year, monte_carlo, scenario_scores
 from .test_index import events
 
 SPACE = Space(
@@ -100,8 +100,6 @@ def test_network_by_year_uses_focal_states(codebook):
         ("E2", "2019-04-10", "IRN;RUS", "summit", "contacts", True),
         ("E3", "2019-05-10", "CHN;IRN", "summit", "contacts", True),
     )
-    from tiesmap.index.index import add_sustained_ties
-
     dy = expand_to_dyads(ev)
     panel = build_dyad_year(dy, ["CHN-IRN", "CHN-RUS", "IRN-RUS"], 2019, 2019, codebook)
     panel = add_sustained_ties(panel, dy, 2, 12, True)

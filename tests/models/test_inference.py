@@ -23,12 +23,13 @@ from tiesmap.models.inference import (
     dyad_robust_meat,
     dyad_robust_se,
     dyad_robust_vcov,
-    fit_twoway_fe_dyad_robust,
     randomisation_inference,
     two_way_cluster_vcov,
     unordered_dyad_codes,
     wild_cluster_bootstrap,
 )
+
+from .oracles import fit_twoway_fe_dyad_robust
 
 STATES = list("ABCDEFGHIJ")
 

@@ -15,7 +15,6 @@ import statsmodels.formula.api as smf
 from tiesmap.core.formulas import parse_formula
 from tiesmap.index.covariates import add_comembership, add_war_partner, check_dyad_year_unit
 from tiesmap.models.inference import (
-    fit_twoway_fe_dyad_robust,
     randomisation_inference,
     wild_cluster_bootstrap,
 )
@@ -26,11 +25,12 @@ from tiesmap.models.models import (
     area_models,
     covariate_missingness,
     fit_model,
-    fit_twoway_fe,
-    leave_one_dyad_out,
+    leave_one_out,
     specs_from_config,
     split_periods,
 )
+
+from .oracles import fit_twoway_fe, fit_twoway_fe_dyad_robust
 
 
 @pytest.fixture
@@ -490,7 +490,7 @@ def test_area_models_skip_with_reasons(sim):
 
 def test_leave_one_dyad_out(panel):
     s = ModelSpec("m", "twoway_fe", "y", ("x1", "x2"))
-    out = leave_one_dyad_out(panel, s)
+    out = leave_one_out(panel, s)
     assert [r["dyad"] for r in out["rows"]] == sorted(panel["dyad"].unique())
     row = next(r for r in out["rows"] if r["dyad"] == "B-C")
     by_hand = smf.ols("y ~ x1 + x2 + C(dyad) + C(year)", data=panel[panel["dyad"] != "B-C"]).fit()
@@ -505,10 +505,26 @@ def test_leave_one_dyad_out(panel):
 def test_leave_one_dyad_out_records_failed_refits(panel):
     # x3 varies only in dyad A-B: without that dyad it is 0 everywhere, nothing is left
     panel = panel.assign(x3=np.where(panel["dyad"] == "A-B", panel["x2"], 0.0))
-    out = leave_one_dyad_out(panel, ModelSpec("m", "twoway_fe", "y", ("x3",)))
+    out = leave_one_out(panel, ModelSpec("m", "twoway_fe", "y", ("x3",)))
     row = next(r for r in out["rows"] if r["dyad"] == "A-B")
     assert "every regressor is absorbed" in row["skipped"]
     assert len(out["rows"]) == 6
+
+
+def test_leave_one_state_out_matches_refits_without_the_state(panel):
+    s = ModelSpec("m", "twoway_fe", "y", ("x1", "x2"))
+    out = leave_one_out(panel, s, by="state")
+    states = sorted(set(panel["state_a"]) | set(panel["state_b"]))
+    assert [r["state"] for r in out["rows"]] == states
+    without = panel[(panel["state_a"] != "A") & (panel["state_b"] != "A")]
+    row = next(r for r in out["rows"] if r["state"] == "A")
+    by_hand = smf.ols("y ~ x1 + x2 + C(dyad) + C(year)", data=without).fit()
+    for name in ("x1", "x2"):
+        assert row["params"][name] == pytest.approx(by_hand.params[name], abs=1e-8)
+    assert row["nobs"] == len(without)
+    assert out["range"]["x1"]["min"] == min(r["params"]["x1"] for r in out["rows"] if "params" in r)
+    with pytest.raises(ValueError, match="leave-one-out unit"):
+        leave_one_out(panel, s, by="year")
 
 
 def test_split_periods(panel):

@@ -7,6 +7,7 @@ CI when absent); rule tests use hand-made strings and small files.
 from __future__ import annotations
 
 import csv
+import json
 import math
 import tempfile
 from pathlib import Path
@@ -479,7 +480,7 @@ def test_aiddata_garbage_raises_input_error_only(data):
             aiddata.ingest(path)
 
 
-def test_cross_check_counts_by_hand():
+def test_cross_check_counts_by_hand(tmp_path):
     events = pd.DataFrame(
         {
             "participants": ["CHN;PRK", "CHN;PRK", "CHN;PRK", "CHN;RUS", "CHN;PRK;RUS"],
@@ -508,6 +509,23 @@ def test_cross_check_counts_by_hand():
     summary = aiddata.cross_check_summary(out.reset_index())
     row = summary[(summary["unit"] == "country_year") & (summary["aid"] == "aid_military_visits")]
     assert row["n"].tolist() == [2, 2]  # the NA year is left out
+    path = _write_aid(
+        tmp_path / "aid.csv",
+        [
+            ["North Korea", "2010", "12", "1", "13"],
+            ["North Korea", "2011", "10", "0", "10"],
+            ["North Korea", "2016", "N/A", "N/A", "N/A"],
+        ],
+    )
+    report = aiddata.crosscheck_report(events, path)
+    assert report["available"] and report["country_years"] == 3
+    assert [r["n"] for r in report["summary"]] == summary["n"].tolist()
+    assert json.loads(json.dumps(report)) == report  # plain JSON values only
+    assert aiddata.crosscheck_report(None, path) == {
+        "available": False,
+        "absent": ["china_vitae"],
+        "summary": [],
+    }
 
 
 @pytest.mark.shared

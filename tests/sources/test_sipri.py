@@ -35,6 +35,7 @@ from tiesmap.sources.sipri import (
     classify_delivery,
     cow_code,
     cross_check_summary,
+    crosscheck_report,
     detect_layout,
     ingest,
     map_actor,
@@ -771,3 +772,24 @@ def test_cross_check_on_synthetic_tables(tmp_path):
     supplier_all = summary[(summary["side"] == "supplier") & (summary["scope"] == "all")]
     assert supplier_all["n"].item() == 6  # CHN 2001-03, SUN 1956, PRK 2021-22 (register only)
     assert supplier_all["share_agree"].item() == pytest.approx(3 / 6)
+    report = crosscheck_report(events, exports, imports)
+    assert report["available"] and report["absent"] == []
+    assert report["state_years"] == len(check)
+    row = next(
+        r
+        for r in report["summary"]
+        if (r["side"], r["scope"], r["window"]) == ("supplier", "all", 1)
+    )
+    assert row["n"] == 6 and row["share_agree"] == pytest.approx(3 / 6)
+    assert report["summary"][0]["share_agree_split_free"] is None or isinstance(
+        report["summary"][0]["share_agree_split_free"], float
+    )
+
+
+def test_crosscheck_report_records_absent_files():
+    report = crosscheck_report(None, None, "imports.csv")
+    assert report == {
+        "available": False,
+        "absent": ["register", "tiv_exports"],
+        "summary": [],
+    }

@@ -136,3 +136,74 @@ rule link_sources:
         "{params.tiesmap} link --config {input.config} --events {input.events}"
         " --out {output.events} --review {output.review} --conflicts {output.conflicts}"
         " --report {output.report} {input.sources} 2> {log}"
+
+
+# SIPRI's register summed per state and year against SIPRI's own TIV tables; with
+# the register or a table absent the JSON records which (the README's figures).
+SIPRI_TIV = {
+    e.name: e.path
+    for e in MANIFEST
+    if e.name in ("sipri_tiv_exports", "sipri_tiv_imports") and Path(e.path).exists()
+}
+SIPRI_INPUTS = (
+    {
+        "events": scoped("data/processed/sources/sipri.parquet"),
+        "exports": SIPRI_TIV["sipri_tiv_exports"],
+        "imports": SIPRI_TIV["sipri_tiv_imports"],
+    }
+    if "sipri" in SOURCE_FILES and len(SIPRI_TIV) == 2
+    else {}
+)
+
+
+rule sipri_crosscheck:
+    input:
+        **SIPRI_INPUTS,
+        code=code_for("sipri-crosscheck"),
+    output:
+        scoped("results/data/sipri_crosscheck.json"),
+    log:
+        scoped("logs/sipri_crosscheck.log"),
+    benchmark:
+        scoped("logs/benchmarks/sipri_crosscheck.tsv")
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+        files=" ".join(f"--{k} {v}" for k, v in SIPRI_INPUTS.items()),
+    shell:
+        "{params.tiesmap} sipri-crosscheck {params.files} --out {output} 2> {log}"
+
+
+# AidData's China public-diplomacy visits against the China Vitae meetings (the
+# README's figures); with either file absent the JSON records which.
+AIDDATA_FILE = next(
+    (e.path for e in MANIFEST if e.adapter == "aiddata" and Path(e.path).exists()), None
+)
+AIDDATA_INPUTS = (
+    {
+        "events": scoped("data/processed/sources/china_vitae.parquet"),
+        "aiddata": AIDDATA_FILE,
+    }
+    if "china_vitae" in SOURCE_FILES and AIDDATA_FILE
+    else {}
+)
+
+
+rule aiddata_crosscheck:
+    input:
+        **AIDDATA_INPUTS,
+        code=code_for("aiddata-crosscheck"),
+    output:
+        scoped("results/data/aiddata_crosscheck.json"),
+    log:
+        scoped("logs/aiddata_crosscheck.log"),
+    benchmark:
+        scoped("logs/benchmarks/aiddata_crosscheck.tsv")
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+        files=" ".join(f"--{k} {v}" for k, v in AIDDATA_INPUTS.items()),
+    shell:
+        "{params.tiesmap} aiddata-crosscheck {params.files} --out {output} 2> {log}"

@@ -86,10 +86,10 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from tiesmap.index.dyads import directed_activities
     from tiesmap.index.scale import (
         count_dyads,
-        monte_carlo_fast,
+        monte_carlo,
         months_per_bin_for,
         panel_from_counts,
-        scenario_scores_fast,
+        scenario_scores,
         spans_for,
     )
     from tiesmap.index.sensitivity import Space
@@ -120,8 +120,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         if duration is None
         else spans_for(events, counts, directed_activities(codebook), duration)
     )
-    scores, labels = scenario_scores_fast(panel, counts, space, follow_up, spans)
-    rows, ranks, _ = monte_carlo_fast(
+    scores, labels = scenario_scores(panel, counts, space, follow_up, spans)
+    rows, ranks, _ = monte_carlo(
         scores, labels, panel["dyad"].to_numpy(), space, config["seed"], threads=args.threads
     )
     out = pd.concat([panel[["dyad", "year", "state_a", "state_b"]], rows], axis=1)

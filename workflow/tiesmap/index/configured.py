@@ -17,7 +17,7 @@ from tiesmap.core.codebook import Codebook
 from tiesmap.core.config import panel_dyads
 from tiesmap.index.dyads import directed_activities
 from tiesmap.index.index import pca_weights, tie_intensity
-from tiesmap.index.scale import panel_with_ties_fast
+from tiesmap.index.scale import panel_with_ties
 
 
 def coverage_of(config: Mapping[str, Any], used_sources: Iterable[str] = ()) -> list[dict]:
@@ -35,10 +35,10 @@ def configured_panel(
     config: Mapping[str, Any], codebook: Codebook, events: pd.DataFrame, coverage: list[dict]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(panel, panel with ties) under the configured rules, counted straight from
-    events (tiesmap.index.scale): the same frames as build_dyad_year +
-    add_sustained_ties on dyad-events, without forming one row per dyad-event."""
+    events (tiesmap.index.scale), without forming one row per dyad-event (the
+    direct pandas version is a test oracle, tests/oracles.py)."""
     rule = config["tie_rule"]
-    frames = panel_with_ties_fast(
+    frames = panel_with_ties(
         events,
         panel_dyads(config),
         config["period"]["start"],

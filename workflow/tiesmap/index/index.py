@@ -20,48 +20,6 @@ NORMALISATIONS = ("minmax", "minmax_log1p", "zscore", "rank")
 AGGREGATIONS = ("arithmetic", "geometric")
 
 
-def window_counts(
-    panel: pd.DataFrame, dyad_events: pd.DataFrame, area: str, window_months: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted events of `area` in the window ending 31 Dec of each panel year, and
-    whether any of them carries a follow-up flag. Window = (end - w months, end]."""
-    ends = pd.to_datetime(panel["year"].astype(str) + "-12-31").to_numpy()
-    starts = (pd.DatetimeIndex(ends) - pd.DateOffset(months=window_months)).to_numpy()
-    window = np.zeros(len(panel))
-    followed = np.zeros(len(panel), dtype=bool)
-    ev = dyad_events[(dyad_events["area"] == area) & (dyad_events["weight"] > 0)]
-    dyad_values = panel["dyad"].to_numpy()
-    for dyad, group in ev.groupby("dyad"):
-        rows = np.flatnonzero(dyad_values == dyad)
-        if rows.size == 0:
-            continue
-        dates = group["ref_date"].to_numpy()
-        inside = (dates[None, :] > starts[rows][:, None]) & (dates[None, :] <= ends[rows][:, None])
-        window[rows] = inside @ group["weight"].to_numpy()
-        followed[rows] = (inside & group["follow_up"].to_numpy(dtype=bool)[None, :]).any(axis=1)
-    # Round sums of fractional weights (1/(n-1)) so 6 x 1/3 reaches a threshold of 2.
-    return np.round(window, 9), followed
-
-
-def add_sustained_ties(
-    panel: pd.DataFrame,
-    dyad_events: pd.DataFrame,
-    min_interactions: int,
-    window_months: int,
-    follow_up_counts: bool,
-) -> pd.DataFrame:
-    """Add `window_<area>` (weighted events in the window) and `tie_<area>` (0/1),
-    both missing wherever the area is not collected for that dyad-year."""
-    panel = panel.copy()
-    for area in AREAS:
-        missing = panel[f"uncollected_{area}"].to_numpy(dtype=bool)
-        window, followed = window_counts(panel, dyad_events, area, window_months)
-        tie = (window >= min_interactions) | (followed if follow_up_counts else False)
-        panel[f"window_{area}"] = np.where(missing, np.nan, window)
-        panel[f"tie_{area}"] = np.where(missing, np.nan, tie.astype(float))
-    return panel
-
-
 def normalise(values: pd.Series | np.ndarray, method: str) -> np.ndarray:
     """Put non-negative intensities on a common scale; missing stays missing.
 

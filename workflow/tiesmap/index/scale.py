@@ -1,10 +1,11 @@
 """Fast paths for large inputs: events -> dyad x period x area counts -> panel, the
 tie rule on those counts, and the index's Monte Carlo.
 
-`expand_to_dyads` + `build_dyad_year` build one Python record per dyad-event,
-which is right for a few thousand hand codings and far too slow for millions
-of machine-coded events (10 million events with 2-8 participants are about 110
-million dyad-events). `count_dyads` never materialises dyad-events. It
+These are the workflow's only implementations of these steps. Expanding each
+event into dyad-event records (`expand_to_dyads`) is right for a few thousand
+hand codings and far too slow for millions of machine-coded events (10 million
+events with 2-8 participants are about 110 million dyad-events). `count_dyads`
+never materialises dyad-events. It
 
 1. reads the columns it needs as Arrow arrays and decodes the ';'-joined
    3-letter participant codes straight from the string buffer (every state
@@ -18,23 +19,23 @@ million dyad-events). `count_dyads` never materialises dyad-events. It
    on n, so one pass gives the counts under all three multilateral rules
    ("full", "inverse", "excluded").
 
-`DyadCounts` holds those counts; `panel_from_counts` turns them into exactly
-the frame `build_dyad_year(expand_to_dyads(events, rule, directed), ...)`
-gives, and `add_sustained_ties_fast` adds what `add_sustained_ties` adds.
+`DyadCounts` holds those counts; `panel_from_counts` turns them into the
+balanced dyad-year frame, and `add_sustained_ties` adds the sustained-tie
+columns (tests/oracles.py holds the direct pandas versions they are checked
+against).
 Counts are kept per bin of `months_per_bin` months (12 = years); any tie
 window that is a multiple of the bin is exact, because a window of w months
-ending on 31 December covers whole calendar months. `window_counts_fast` is a
-drop-in for `tiesmap.index.index.window_counts` on a dyad-events frame,
-`scenario_scores_fast` and `monte_carlo_fast` for the two steps of
-`tiesmap.index.sensitivity`.
+ending on 31 December covers whole calendar months. `window_counts` does the
+same on a dyad-events frame; `scenario_scores` and `monte_carlo` are the two
+steps of the index's sensitivity analysis (`tiesmap.index.sensitivity.Space`).
 
 Events are expected to have passed the canonical schema (`validate_events`):
 the fast path checks the shape of participants and dates, not every rule.
 
 Window sums are rounded to 9 decimals, so that k inverse-weighted events (sums
 of 1/(n-1)) meet a threshold of k exactly rather than missing it by float
-round-off; `tiesmap.index.index.window_counts` compares unrounded sums, so its tie
-can be 0 where the sum is k up to 1e-16 (e.g. six events of 1/3).
+round-off; a comparison of unrounded sums could give no tie where the sum is
+k up to 1e-16 (e.g. six events of 1/3).
 """
 
 from __future__ import annotations
@@ -454,18 +455,47 @@ def count_dyads(
     acc = {name: np.zeros(n_cells) for name in COUNT_FIELDS}
     tiv_acc = np.zeros(n_dyads * n_bins)
 
-    def add(count: np.ndarray, size: int, multi: bool, followed: bool) -> None:
+    # One count buffer for the whole call: a class's pair keys are added to it chunk
+    # by chunk, densely (bincount) when a chunk is large, else at its distinct keys
+    # only; the class's counts then go to the accumulators at the cells it touched
+    # (or everywhere, if any chunk was dense), and only those cells are reset.
+    total = np.zeros(n_cells, dtype=np.int64)
+    touched: list[np.ndarray] = []
+    dense = False
+
+    def add(size: int, multi: bool, followed: bool) -> None:
+        nonlocal dense
+        if not dense and not touched:
+            return
+        if dense:
+            where: Any = slice(None)
+        else:
+            where = np.unique(np.concatenate(touched)) if len(touched) > 1 else touched[0]
+        count = total[where]
         cls = "2" if size <= 2 else "m"
-        acc["w" + cls] += count
+        acc["w" + cls][where] += count
         if multi:
-            acc["m" + cls] += count
+            acc["m" + cls][where] += count
         if followed:
-            acc["f" + cls] += count
+            acc["f" + cls][where] += count
         if size > 2:
             share = count * (1.0 / (size - 1))
-            acc["wi"] += share
+            acc["wi"][where] += share
             if multi:
-                acc["mi"] += share
+                acc["mi"][where] += share
+        total[where] = 0
+        touched.clear()
+        dense = False
+
+    def collect(keys: np.ndarray) -> None:
+        nonlocal dense
+        if dense or (keys.size + sum(t.size for t in touched)) * 64 >= n_cells:
+            total[:] += np.bincount(keys, minlength=n_cells)
+            dense = True
+        else:
+            found, times = np.unique(keys, return_counts=True)
+            total[found] += times
+            touched.append(found)
 
     # One block of events per class (n, format, follow-up, directed); blocks that
     # differ only in `directed` are adjacent and share one count.
@@ -481,16 +511,16 @@ def count_dyads(
     skip = int(np.searchsorted(klass, 0))  # events outside the years sort first
     rows_in, klass = order[skip:], klass[skip:]
     bounds = np.flatnonzero(np.diff(klass)) + 1
-    total, current = None, None
+    current = None
     for lo, hi in zip(np.r_[0, bounds].tolist(), np.r_[bounds, klass.size].tolist(), strict=True):
         if lo == hi:
             continue
         k = int(klass[lo])
         size, multi, followed, dir_flag = k >> 3, bool(k >> 2 & 1), bool(k >> 1 & 1), bool(k & 1)
         if current != (size, multi, followed):
-            if total is not None:
-                add(total, *current)
-            total, current = None, (size, multi, followed)
+            if current is not None:
+                add(*current)
+            current = (size, multi, followed)
         rows = rows_in[lo:hi]
         offsets = starts[rows]
         columns = np.empty((size, len(rows)), dtype=flat.dtype)  # participant k of each row
@@ -517,11 +547,7 @@ def count_dyads(
                 columns[:, unordered] = srt.T
         row_tiv = tiv[rows]
         for chunk, keys in _pair_keys(columns, cell[rows], size, dir_flag, tri, per_dyad):
-            found = np.bincount(keys.ravel(), minlength=n_cells)
-            if total is None:
-                total = found
-            else:
-                total += found
+            collect(keys.ravel())
             chunk_tiv = row_tiv[chunk]
             if np.any(chunk_tiv):
                 tiv_acc += np.bincount(
@@ -529,8 +555,8 @@ def count_dyads(
                     weights=np.tile(chunk_tiv, keys.shape[0]),
                     minlength=tiv_acc.size,
                 )
-    if total is not None:
-        add(total, *current)
+    if current is not None:
+        add(*current)
 
     shape = (n_dyads, n_bins, n_areas)
     return DyadCounts(
@@ -587,7 +613,7 @@ def panel_from_counts(
     coverage: list[dict[str, Any]] | None = None,
     rule: str = "full",
 ) -> pd.DataFrame:
-    """The frame `build_dyad_year` builds from `expand_to_dyads(events, rule, ...)`:
+    """The dyad-year panel of the counts under multilateral `rule`:
     balanced dyads x years with `n_<area>`, `tiv`, `multilateral_share` and
     `uncollected_<area>` (dyads=None: every pair of states in the counts)."""
     names = sorted(dyads) if dyads is not None else counts.dyad_names()
@@ -631,7 +657,7 @@ def panel_from_counts(
     return panel
 
 
-def build_dyad_year_fast(
+def build_dyad_year(
     events: EventsLike,
     dyads: Sequence[str] | None,
     start: int,
@@ -641,8 +667,8 @@ def build_dyad_year_fast(
     rule: str = "full",
     directed: Iterable[str] = frozenset(),
 ) -> pd.DataFrame:
-    """`build_dyad_year(expand_to_dyads(events, rule, directed), dyads, start, end,
-    codebook, coverage)` without forming dyad-events."""
+    """The dyad-year panel of `events` under multilateral `rule` (`panel_from_counts`
+    of `count_dyads`), without forming dyad-events."""
     counts = count_dyads(events, directed, first_year=start, last_year=end)
     return panel_from_counts(counts, dyads, start, end, codebook, coverage, rule)
 
@@ -771,7 +797,7 @@ def count_spans(
 # --------------------------------------------------------------------------- tie rule
 
 
-def add_sustained_ties_fast(
+def add_sustained_ties(
     panel: pd.DataFrame,
     counts: DyadCounts,
     rule: str,
@@ -780,8 +806,7 @@ def add_sustained_ties_fast(
     follow_up_counts: bool,
     spans: SpanCounts | None = None,
 ) -> pd.DataFrame:
-    """What `add_sustained_ties(panel, expand_to_dyads(events, rule, ...), ...)` adds
-    (`window_<area>`, `tie_<area>`), from counts: a cumulative sum over bins per
+    """The sustained-tie columns (`window_<area>`, `tie_<area>`), from counts: a cumulative sum over bins per
     dyad and two look-ups per panel row.
 
     With `spans` (counted in the same bins and years as `counts`) the rule also
@@ -854,14 +879,15 @@ def add_sustained_ties_fast(
     return panel
 
 
-def window_counts_fast(
+def window_counts(
     panel: pd.DataFrame,
     dyad_events: pd.DataFrame,
     area: str,
     window_months: int,
     max_cells: int = 1 << 24,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Drop-in for `tiesmap.index.index.window_counts` on a dyad-events frame.
+    """Weighted events of `area` in each panel row's window, and whether any carries a
+    follow-up flag, from a dyad-events frame.
 
     Windows (end - w months, end] with end = 31 December cover whole months, so
     events are counted per dyad x month (one bincount), summed cumulatively
@@ -914,20 +940,20 @@ def window_counts_fast(
     return np.round(window, WINDOW_DECIMALS), followed
 
 
-def scenario_scores_fast(
+def scenario_scores(
     panel: pd.DataFrame,
     counts: DyadCounts,
     space: Any,
     follow_up_counts: bool,
     spans: SpanCounts | None = None,
 ) -> tuple[np.ndarray, list[tuple]]:
-    """`tiesmap.index.sensitivity.scenario_scores` from counts (which hold every rule);
-    with `spans`, every scenario's tie rule also sees duration."""
+    """Normalised area scores [scenarios, rows, areas] for every discrete combination
+    of the space, from counts (which hold every rule); with `spans`, every scenario's tie rule also sees duration."""
     scores, labels = [], []
     for rule, w, k in product(
         space.multilateral_weights, space.window_months, space.min_interactions
     ):
-        ties = add_sustained_ties_fast(panel, counts, rule, k, w, follow_up_counts, spans)
+        ties = add_sustained_ties(panel, counts, rule, k, w, follow_up_counts, spans)
         intensity = tie_intensity(ties)
         for norm in space.normalisations:
             scores.append(np.column_stack([normalise(intensity[a], norm) for a in AREAS]))
@@ -935,7 +961,7 @@ def scenario_scores_fast(
     return np.stack(scores), labels
 
 
-def panel_with_ties_fast(
+def panel_with_ties(
     events: EventsLike,
     dyads: Sequence[str] | None,
     start: int,
@@ -953,7 +979,7 @@ def panel_with_ties_fast(
     events instead of dyad-events: the entry point for large inputs.
 
     With `min_duration_months` (m) the tie rule sees duration (see
-    `add_sustained_ties_fast`); without it, it is the event-count rule alone."""
+    `add_sustained_ties`); without it, it is the event-count rule alone."""
     table = _as_table(events)
     bins = months_per_bin_for([window_months])
     counts = count_dyads(table, directed, months_per_bin=bins)
@@ -963,7 +989,7 @@ def panel_with_ties_fast(
         if min_duration_months is None
         else spans_for(table, counts, directed, min_duration_months)
     )
-    ties = add_sustained_ties_fast(
+    ties = add_sustained_ties(
         panel, counts, rule, min_interactions, window_months, follow_up_counts, spans
     )
     extra = quantity_in_window(table, ties, window_months, directed, rule, spans is not None)
@@ -1116,7 +1142,7 @@ def _row_medians(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def monte_carlo_fast(
+def monte_carlo(
     scores: np.ndarray,
     labels: list[tuple],
     dyads: np.ndarray,
@@ -1125,7 +1151,8 @@ def monte_carlo_fast(
     block_values: int = 1 << 22,
     threads: int = 2,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """`tiesmap.index.sensitivity.monte_carlo` with the same draws and outputs, faster.
+    """Per-row median and 90% interval of the index; per-dyad median rank and 90%
+    rank interval (rank 1 = strongest mean index over the years); and the draws.
 
     Draws are grouped by scenario and aggregation, so each block of rows fills
     contiguous columns with one matrix product per group (in place) instead of
@@ -1133,7 +1160,8 @@ def monte_carlo_fast(
     quantiles from per-dyad rank histograms; and blocks run on `threads`
     threads (numpy releases the GIL in the heavy steps). Per-dyad sums are
     added in block order, so the result does not depend on `threads`. Results
-    equal the reference's up to float round-off in the per-dyad sums (1e-16).
+    equal the plain loop over draws in tests/oracles.py up to float round-off
+    in the per-dyad sums (1e-16).
     """
     rng = np.random.default_rng(seed)
     n_scen, n_rows, n_areas = scores.shape

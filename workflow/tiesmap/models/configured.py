@@ -17,7 +17,7 @@ from tiesmap.models.models import (
     ModelSpec,
     covariate_missingness,
     fit_model,
-    leave_one_dyad_out,
+    leave_one_out,
     specs_from_config,
     split_periods,
 )
@@ -46,17 +46,14 @@ def configured_models(panel: pd.DataFrame, config: Mapping[str, Any]) -> dict[st
 
 
 def configured_diagnostics(panel: pd.DataFrame, config: Mapping[str, Any]) -> dict[str, Any]:
-    """Leave-one-dyad-out and split-period fits of the diagnostic model, and the
+    """Leave-one-dyad-out (or -state-out, `leave_out`) and split-period fits of the diagnostic model, and the
     missingness of the configured covariates (those the panel lacks listed apart)."""
     diag = config["models"]["diagnostics"]
     spec = next(s for s in specs_from_config(config["models"]["specs"]) if s.name == diag["model"])
     present = [c for c in diag["missingness"] if c in panel.columns]
+    by = diag.get("leave_out", "dyad")
     return {
-        "leave_one_dyad_out": (
-            leave_one_dyad_out(panel, spec)
-            if diag.get("leave_one_out", "dyad") == "dyad"
-            else {"skipped": "models.diagnostics.leave_one_out: none"}
-        ),
+        f"leave_one_{by}_out": leave_one_out(panel, spec, by),
         "split_periods": split_periods(panel, spec, diag["split_year"], seed=config["seed"]),
         "missingness": covariate_missingness(panel, present),
         "missingness_absent": [c for c in diag["missingness"] if c not in panel.columns],

@@ -9,8 +9,8 @@ which the shared state sits in different positions. This module provides
 * the dyad-robust cluster variance of Aronow, Samii & Assenova (2015, Political
   Analysis 23(4)), computed in O(n k^2 + N k^2) by inclusion-exclusion rather
   than the O(n^2) double loop that defines it;
-* an exact two-way (dyad + year) within transformation and a fitting helper
-  that returns coefficients with dyad-robust standard errors;
+* an exact two-way (dyad + year) within transformation (`TwoWayDemeaner`),
+  which `tiesmap.models.fit_model` applies once per linear two-way model;
 * one-way and two-way (Cameron-Gelbach-Miller) cluster variances, for
   comparison;
 * small-sample alternatives for panels with few states: a restricted wild
@@ -26,14 +26,13 @@ score of observation i (x_i its row of the design, e_i its residual).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy import sparse, stats
+from scipy import sparse
 from scipy.linalg import pinvh
 
 FloatArray = NDArray[np.float64]
@@ -64,10 +63,19 @@ def _vector(values: ArrayLike, n: int, name: str) -> NDArray[np.generic]:
 
 
 def _codes(labels: ArrayLike) -> tuple[IntArray, int]:
-    """Integer codes 0..G-1 for arbitrary labels, and G."""
-    _, inverse = np.unique(np.asarray(labels), return_inverse=True)
-    inverse = inverse.ravel().astype(np.intp)
-    return inverse, int(inverse.max()) + 1 if inverse.size else 0
+    """Integer codes 0..G-1 for arbitrary labels (in sorted label order), and G.
+
+    By hashing (pandas.factorize, sorting only the G distinct labels), not by
+    sorting all n labels: the same codes as numpy.unique's inverse, many times
+    faster for string labels. Missing labels fall back to numpy.unique.
+    """
+    arr = np.asarray(labels).ravel()
+    codes, uniques = pd.factorize(arr, sort=True)
+    if codes.size and codes.min() < 0:
+        _, inverse = np.unique(arr, return_inverse=True)
+        inverse = inverse.ravel().astype(np.intp)
+        return inverse, int(inverse.max()) + 1
+    return codes.astype(np.intp, copy=False), len(uniques)
 
 
 def _group_sums(values: FloatArray, codes: IntArray, n_groups: int) -> FloatArray:
@@ -424,115 +432,6 @@ def twoway_within(values: ArrayLike, dyad: ArrayLike, year: ArrayLike) -> FloatA
 # --------------------------------------------------------------------------- FE fit
 
 
-@dataclass(frozen=True)
-class DyadRobustFit:
-    """Two-way FE estimates with dyad-robust variance, and what produced them."""
-
-    names: tuple[str, ...]
-    params: FloatArray
-    vcov: FloatArray
-    dropped_absorbed: tuple[str, ...]
-    nobs: int
-    n_dyads: int
-    n_years: int
-    n_states: int
-    x_within: FloatArray
-    y_within: FloatArray
-    residuals: FloatArray
-    dyad: NDArray[np.generic]
-    year: NDArray[np.generic]
-    state_a: NDArray[np.generic]
-    state_b: NDArray[np.generic]
-
-    @property
-    def std_errors(self) -> FloatArray:
-        return _standard_errors(self.vcov, "DyadRobustFit")
-
-    @property
-    def df(self) -> int:
-        """N - 1 (states), the conservative t reference, by analogy with G - 1 for clusters."""
-        return self.n_states - 1
-
-    def summary(self, level: float = 0.95) -> pd.DataFrame:
-        """Coefficient table with t(N-1) p-values and confidence intervals."""
-        se = self.std_errors
-        t = self.params / se
-        crit = stats.t.ppf(0.5 + level / 2, self.df)
-        return pd.DataFrame(
-            {
-                "coef": self.params,
-                "se": se,
-                "t": t,
-                "p": 2 * stats.t.sf(np.abs(t), self.df),
-                "ci_low": self.params - crit * se,
-                "ci_high": self.params + crit * se,
-            },
-            index=pd.Index(self.names, name="term"),
-        )
-
-
-def fit_twoway_fe_dyad_robust(
-    panel: pd.DataFrame,
-    dependent: str,
-    regressors: Sequence[str],
-    *,
-    dyad: str = "dyad",
-    year: str = "year",
-    state_a: str = "state_a",
-    state_b: str = "state_b",
-    small_sample: bool = True,
-) -> DyadRobustFit:
-    """y ~ x + dyad FE + year FE by least squares, with dyad-robust variance.
-
-    Point estimates equal linearmodels PanelOLS(entity_effects, time_effects)
-    and OLS with dummies. Regressors absorbed by the fixed effects are dropped
-    and listed (as PanelOLS with drop_absorbed=True does). Missing values are
-    refused rather than silently dropped.
-    """
-    columns = [dependent, *regressors, dyad, year, state_a, state_b]
-    missing = [c for c in columns if c not in panel.columns]
-    if missing:
-        raise ValueError(f"panel lacks columns {missing}")
-    data = panel[columns]
-    n_missing = data.isna().any(axis=1)
-    if n_missing.any():
-        raise ValueError(f"{int(n_missing.sum())} rows have missing values; drop them first")
-    demeaner = TwoWayDemeaner.from_labels(data[dyad].to_numpy(), data[year].to_numpy())
-    y_within = demeaner.transform(data[dependent].to_numpy(dtype=float))
-    raw = data[list(regressors)].to_numpy(dtype=float)
-    x_within = demeaner.transform(raw)
-    centred = raw - raw.mean(axis=0)
-    absorbed = np.sum(x_within**2, axis=0) <= 1e-10 * np.maximum(np.sum(centred**2, axis=0), 1e-300)
-    keep = ~absorbed
-    x_within = x_within[:, keep]
-    names = tuple(r for r, k in zip(regressors, keep, strict=True) if k)
-    if np.linalg.matrix_rank(x_within) < x_within.shape[1]:
-        raise ValueError("regressors are collinear after removing dyad and year effects")
-    bread = np.linalg.inv(x_within.T @ x_within)
-    params = bread @ (x_within.T @ y_within)
-    residuals = y_within - x_within @ params
-    a = data[state_a].to_numpy()
-    b = data[state_b].to_numpy()
-    vcov = dyad_robust_vcov(x_within, residuals, a, b, bread, small_sample=small_sample)
-    return DyadRobustFit(
-        names=names,
-        params=params,
-        vcov=vcov,
-        dropped_absorbed=tuple(r for r, k in zip(regressors, keep, strict=True) if not k),
-        nobs=len(data),
-        n_dyads=int(data[dyad].nunique()),
-        n_years=int(data[year].nunique()),
-        n_states=state_codes(a, b)[2],
-        x_within=x_within,
-        y_within=y_within,
-        residuals=residuals,
-        dyad=data[dyad].to_numpy(),
-        year=data[year].to_numpy(),
-        state_a=a,
-        state_b=b,
-    )
-
-
 # --------------------------------------------------------------------------- wild bootstrap
 
 
@@ -552,18 +451,45 @@ class WildBootstrapResult:
     t_boot: FloatArray
 
 
-def _bootstrap_weights(
-    kind: str, n_clusters: int, n_boot: int, rng: np.random.Generator
-) -> tuple[FloatArray, bool]:
-    """(G, B) weights; all 2^G Rademacher sign vectors when that is no more than B."""
-    if kind == "rademacher":
-        if 2**n_clusters <= n_boot:
-            bits = (np.arange(2**n_clusters)[None, :] >> np.arange(n_clusters)[:, None]) & 1
-            return 2.0 * bits - 1.0, True
-        return 2.0 * rng.integers(0, 2, size=(n_clusters, n_boot)) - 1.0, False
-    if kind == "webb":
-        return rng.choice(_WEBB, size=(n_clusters, n_boot)), False
-    raise ValueError(f"weights must be 'rademacher' or 'webb', not {kind!r}")
+BOOTSTRAP_CHUNK = 2_000_000  # weights (clusters x draws) held at once in the wild bootstrap
+
+
+def _weight_chunks(
+    kind: str, n_clusters: int, n_boot: int, rng: np.random.Generator, rows: int
+) -> tuple[Any, int, bool]:
+    """The (G, B) bootstrap weights as blocks of at most `rows` clusters.
+
+    Returns (chunks, B, enumerated): calling `chunks()` yields (first row, block)
+    pairs, and every call yields the same blocks. Random blocks are drawn row
+    block by row block from the state `rng` had on entry, which gives exactly
+    the draws of one (G, B) call (numpy fills arrays row-major); `rng` is left
+    where that one call would leave it.
+    """
+    if kind not in ("rademacher", "webb"):
+        raise ValueError(f"weights must be 'rademacher' or 'webb', not {kind!r}")
+    rows = max(1, rows)
+    if kind == "rademacher" and 2**n_clusters <= n_boot:
+        columns = np.arange(2**n_clusters)[None, :]
+
+        def enumerated() -> Any:
+            for lo in range(0, n_clusters, rows):
+                bits = (columns >> np.arange(lo, min(lo + rows, n_clusters))[:, None]) & 1
+                yield lo, 2.0 * bits - 1.0
+
+        return enumerated, 2**n_clusters, True
+    start = rng.bit_generator.state
+
+    def draw(size: tuple[int, int]) -> FloatArray:
+        if kind == "rademacher":
+            return 2.0 * rng.integers(0, 2, size=size) - 1.0
+        return rng.choice(_WEBB, size=size)
+
+    def random() -> Any:
+        rng.bit_generator.state = start
+        for lo in range(0, n_clusters, rows):
+            yield lo, draw((min(rows, n_clusters - lo), n_boot))
+
+    return random, n_boot, False
 
 
 def wild_cluster_bootstrap(
@@ -586,7 +512,7 @@ def wild_cluster_bootstrap(
     Why: with few clusters the CR1 t-statistic over-rejects; the bootstrap with
     the null imposed (Cameron, Gelbach & Miller 2008; MacKinnon & Webb) keeps
     size close to nominal. For a FE model pass the within-transformed X and y
-    (`DyadRobustFit.x_within`, `.y_within`): by Frisch-Waugh-Lovell restricted
+    (`tiesmap.models` passes its fit's): by Frisch-Waugh-Lovell restricted
     fits and bootstrap fits are those of the model with dummies.
 
     Clusters default to unordered dyads (from state_a, state_b); note that
@@ -630,19 +556,34 @@ def wild_cluster_bootstrap(
         e0, r = yv.copy(), xj.copy()
 
     rng = _rng(seed)
-    W, enumerated = _bootstrap_weights(weights, n_groups, n_boot, rng)
+    chunks, n_draws, enumerated = _weight_chunks(
+        weights, n_groups, n_boot, rng, BOOTSTRAP_CHUNK // max(1, n_boot)
+    )
     V = _group_sums(Xm * h[:, None], codes, n_groups)  # rows X_g'X_g a_j
+    C0 = _group_sums(Xm * e0[:, None], codes, n_groups)  # rows c_g = X_g'e_g
+    C1 = _group_sums(Xm * r[:, None], codes, n_groups)
+    q0, q1 = C0 @ A[column], C1 @ A[column]
 
-    def pieces(e: FloatArray) -> tuple[FloatArray, FloatArray]:
-        C = _group_sums(Xm * e[:, None], codes, n_groups)  # rows c_g = X_g'e_g
-        q = C @ A[column]
-        numerator = q @ W
-        scores = q[:, None] * W - V @ (A @ (C.T @ W))
-        return numerator, scores
-
-    num0, s0 = pieces(e0)
-    num1, s1 = pieces(r)
-    s00, s01, s11 = (s0 * s0).sum(0), (s0 * s1).sum(0), (s1 * s1).sum(0)
+    # Bootstrap scores q_g w_gb - v_g' A C'w_b for each cluster g and draw b, in
+    # blocks of clusters so that memory stays bounded (the draws are the same
+    # for any block size; sums over blocks differ from one sum only by rounding).
+    num0, num1 = np.zeros(n_draws), np.zeros(n_draws)
+    T0, T1 = np.zeros((k, n_draws)), np.zeros((k, n_draws))
+    for lo, W in chunks():
+        hi = lo + W.shape[0]
+        num0 += q0[lo:hi] @ W
+        num1 += q1[lo:hi] @ W
+        T0 += C0[lo:hi].T @ W
+        T1 += C1[lo:hi].T @ W
+    T0, T1 = A @ T0, A @ T1
+    s00, s01, s11 = np.zeros(n_draws), np.zeros(n_draws), np.zeros(n_draws)
+    for lo, W in chunks():
+        hi = lo + W.shape[0]
+        s0 = q0[lo:hi, None] * W - V[lo:hi] @ T0
+        s1 = q1[lo:hi, None] * W - V[lo:hi] @ T1
+        s00 += (s0 * s0).sum(0)
+        s01 += (s0 * s1).sum(0)
+        s11 += (s1 * s1).sum(0)
 
     def t_boot(b0: float) -> FloatArray:
         variance = factor * np.maximum(s00 - 2 * b0 * s01 + b0**2 * s11, 0.0)
@@ -683,7 +624,7 @@ def wild_cluster_bootstrap(
         p_value=p_value(null),
         ci=interval,
         null=null,
-        n_boot=W.shape[1],
+        n_boot=n_draws,
         n_clusters=n_groups,
         weights=weights,
         enumerated=enumerated,

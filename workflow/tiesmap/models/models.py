@@ -2,15 +2,13 @@
 
 The two-way fixed-effects model (dyad and year effects) asks whether a dyad's
 ties change when its circumstances change, net of stable dyad traits and of
-shocks common to all dyads in a year. `fit_twoway_fe` is the original model of
-the walking skeleton (linearmodels' own dyad-clustered errors); `fit_model`
-fits any `ModelSpec`:
+shocks common to all dyads in a year. `fit_model` fits any `ModelSpec`:
 
 =========  ===========================================  =========================
 kind       estimator                                    fixed effects (default)
 =========  ===========================================  =========================
-twoway_fe  linearmodels PanelOLS (within)               dyad + year, absorbed
-lpm        linearmodels PanelOLS on a 0/1 outcome        dyad + year, absorbed
+twoway_fe  least squares on the exact within transform  dyad + year, absorbed
+lpm        the same, on a 0/1 outcome                   dyad + year, absorbed
 poisson    statsmodels GLM, Poisson family              dyad + year, as dummies
 negbin     statsmodels NegativeBinomial (NB2, ML alpha)  dyad + year, as dummies
 ppml       pyfixest fepois                              dyad + year, absorbed
@@ -18,7 +16,10 @@ logit      statsmodels Logit                            year, as dummies
 =========  ===========================================  =========================
 
 Any subset of {dyad, year} may be configured instead (e.g. year dummies only
-for the count models, to compare across dyads).
+for the count models, to compare across dyads). Linear kinds with both effects
+are fitted on one exact within transformation (`TwoWayDemeaner`) of the
+outcome and regressors together; with one effect or none, by linearmodels
+PanelOLS.
 
 Fixed effects and separation. A fixed-effect group whose outcome never leaves
 its boundary -- a dyad (or year) with zero counts throughout in a count model,
@@ -66,8 +67,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from linearmodels.panel import PanelOLS
-from scipy import stats
 
 from tiesmap.core.codebook import AREAS
 from tiesmap.core.formulas import IDENTIFIER, MIN_CLUSTERS, mechanical_definition, parse_formula
@@ -82,42 +81,6 @@ from tiesmap.models.inference import (
     wild_cluster_bootstrap,
 )
 
-
-def fit_twoway_fe(panel: pd.DataFrame, dependent: str, regressors: list[str]) -> dict[str, Any]:
-    """Fit y ~ x + dyad FE + year FE with dyad-clustered SEs; a JSON-ready result.
-
-    Regressors absorbed by the fixed effects (e.g. constant within every dyad) are
-    dropped and listed, not silently kept at zero.
-    """
-    data = panel.set_index(["dyad", "year"])[[dependent, *regressors]].astype(float)
-    model = PanelOLS(
-        data[dependent],
-        data[regressors],
-        entity_effects=True,
-        time_effects=True,
-        drop_absorbed=True,
-        check_rank=True,
-    )
-    res = model.fit(cov_type="clustered", cluster_entity=True)
-    kept = list(res.params.index)
-    return {
-        "model": "twoway_fe",
-        "estimator": "linearmodels.PanelOLS",
-        "dependent": dependent,
-        "regressors": regressors,
-        "dropped_absorbed": [r for r in regressors if r not in kept],
-        "params": {k: float(v) for k, v in res.params.items()},
-        "std_errors": {k: float(v) for k, v in res.std_errors.items()},
-        "pvalues": {k: float(v) for k, v in res.pvalues.items()},
-        "nobs": int(res.nobs),
-        "n_dyads": int(data.index.get_level_values(0).nunique()),
-        "n_years": int(data.index.get_level_values(1).nunique()),
-        "r2_within": float(res.rsquared_within),
-        "cov_type": "clustered by dyad",
-        "mean_dependent": float(np.mean(data[dependent])),
-    }
-
-
 # --------------------------------------------------------------------------- specification
 
 KINDS: dict[str, str] = {
@@ -127,6 +90,10 @@ KINDS: dict[str, str] = {
     "negbin": "statsmodels.NegativeBinomial (NB2)",
     "ppml": "pyfixest.fepois",
     "logit": "statsmodels.Logit",
+}
+TWOWAY_LINEAR: dict[str, str] = {
+    "twoway_fe": "least squares on the exact dyad + year within transformation",
+    "lpm": "least squares on the exact dyad + year within transformation (linear probability)",
 }
 LINEAR_KINDS = ("twoway_fe", "lpm")
 COUNT_KINDS = ("poisson", "negbin", "ppml")
@@ -358,9 +325,29 @@ def within(
     raise RuntimeError(f"weighted within transformation did not converge in {max_iter} sweeps")
 
 
+def _strictly_sorted(panel: pd.DataFrame) -> bool:
+    """True when rows run by dyad, then by strictly increasing year within a dyad."""
+    if not {"dyad", "year", "state_a", "state_b"} <= set(panel.columns) or len(panel) < 2:
+        return False
+    dyad = panel["dyad"].to_numpy()
+    year = panel["year"].to_numpy()
+    try:
+        same = dyad[1:] == dyad[:-1]
+        ordered = (dyad[1:] > dyad[:-1]) | (same & (year[1:] > year[:-1]))
+    except TypeError:  # labels that do not compare
+        return False
+    return bool(np.all(ordered))
+
+
 def _prepare(panel: pd.DataFrame, spec: ModelSpec) -> tuple[pd.DataFrame, int]:
-    """Rows used by the model (listwise deletion), sorted; and how many were dropped."""
-    check_dyad_year_unit(panel)
+    """Rows used by the model (listwise deletion), sorted; and how many were dropped.
+
+    A panel already strictly sorted by (dyad, year), as the workflow writes it, is
+    one row per dyad-year by that fact, and is neither checked again nor re-sorted.
+    """
+    presorted = _strictly_sorted(panel)
+    if not presorted:
+        check_dyad_year_unit(panel)
     columns = [spec.dependent, *spec.regressors]
     missing = [c for c in columns if c not in panel.columns]
     if missing:
@@ -368,7 +355,10 @@ def _prepare(panel: pd.DataFrame, spec: ModelSpec) -> tuple[pd.DataFrame, int]:
     data = panel[["dyad", "year", "state_a", "state_b", *columns]]
     complete = data[columns].notna().all(axis=1)
     data = data[complete].astype({c: float for c in columns})
-    data = data.sort_values(["dyad", "year"], ignore_index=True)
+    if presorted:
+        data = data.reset_index(drop=True)
+    else:
+        data = data.sort_values(["dyad", "year"], ignore_index=True)
     y = data[spec.dependent]
     if spec.kind in COUNT_KINDS and (y < 0).any():
         raise ValueError(f"model {spec.name!r}: {spec.kind} needs a non-negative dependent")
@@ -399,12 +389,35 @@ def _drop_separated(
     return data.reset_index(drop=True), {e: sorted(v) for e, v in dropped.items()}
 
 
+def _coded(data: pd.DataFrame) -> pd.DataFrame:
+    """`data` with dyad, year and both states as integer codes in sorted label order.
+
+    The codes order groups as the labels do, so every group sum, and hence every
+    number, is the one the labels give; coding once spares each later step its
+    own pass over n strings. Both states share one code list (`state_codes`).
+    """
+    code_a, code_b, _ = state_codes(data["state_a"].to_numpy(), data["state_b"].to_numpy())
+    return data.assign(
+        dyad=_codes(data["dyad"])[0],
+        year=_codes(data["year"])[0],
+        state_a=code_a,
+        state_b=code_b,
+    )
+
+
 def _identified(
-    data: pd.DataFrame, regressors: Sequence[str], effects: Sequence[str]
+    data: pd.DataFrame,
+    regressors: Sequence[str],
+    effects: Sequence[str],
+    resid: np.ndarray | None = None,
 ) -> tuple[list[str], list[str], list[str]]:
-    """Regressors kept, absorbed by the fixed effects, and collinear with earlier ones."""
+    """Regressors kept, absorbed by the fixed effects, and collinear with earlier ones.
+
+    `resid`: the regressors' within transformation when the caller already has it.
+    """
     raw = data[list(regressors)].to_numpy(dtype=float)
-    resid = within(raw, data, effects)
+    if resid is None:
+        resid = within(raw, data, effects)
     centred = raw - raw.mean(axis=0)
     scale = np.maximum(np.sum(centred**2, axis=0), 1e-300)
     absorbed_mask = np.sum(resid**2, axis=0) <= 1e-10 * scale
@@ -439,7 +452,58 @@ class _Fit:
     y_within: np.ndarray | None = None
 
 
+def _group_means(values: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
+    """Each row's group mean of `values` (n x m), by bincount."""
+    count = np.bincount(codes, minlength=n).astype(float)
+    means = np.column_stack(
+        [np.bincount(codes, weights=values[:, j], minlength=n) for j in range(values.shape[1])]
+    )
+    return (means / count[:, None])[codes]
+
+
+def _fit_twoway_linear(
+    data: pd.DataFrame, spec: ModelSpec, kept: list[str], yx_within: np.ndarray
+) -> _Fit:
+    """Least squares on the exact dyad + year within transformation, done once.
+
+    `data` is `_coded` (dyad codes 0..D-1).
+    `yx_within` holds the within-transformed dependent (column 0) and regressors
+    (columns 1.., in `spec.regressors` order). The R-squared statistics are
+    PanelOLS's: `r2` on the two-way within data, `r2_within` on data demeaned by
+    dyad only (linearmodels' rsquared_within), both NaN when the total sum of
+    squares is rounding error (linearmodels.shared.rsquared.r_squared).
+    """
+    from linearmodels.shared.rsquared import r_squared
+
+    columns = [1 + spec.regressors.index(name) for name in kept]
+    x_within = yx_within[:, columns]
+    y_within = yx_within[:, 0]
+    params = np.linalg.lstsq(x_within, y_within, rcond=None)[0]
+    resid = y_within - x_within @ params
+    y = data[spec.dependent].to_numpy(dtype=float)
+    n = y.shape[0]
+    y_ss = float(y @ y)
+    r2 = r_squared(float(resid @ resid), float(y_within @ y_within), y_ss, n)
+    dyads = data["dyad"].to_numpy()
+    n_dyads = int(dyads.max()) + 1
+    raw = np.column_stack([y, data[kept].to_numpy(dtype=float)])
+    by_dyad = raw - _group_means(raw, dyads, n_dyads)
+    e_dyad = by_dyad[:, 0] - by_dyad[:, 1:] @ params
+    r2_dyad = r_squared(float(e_dyad @ e_dyad), float(by_dyad[:, 0] @ by_dyad[:, 0]), y_ss, n)
+    return _Fit(
+        params=params,
+        X=x_within,
+        e=resid,
+        bread=np.linalg.inv(x_within.T @ x_within),
+        statistics={"r2_within": _num(r2_dyad), "r2": _num(r2)},
+        y_within=y_within,
+    )
+
+
 def _fit_linear(data: pd.DataFrame, spec: ModelSpec, kept: list[str]) -> _Fit:
+    """Linear kinds with one or no effect: PanelOLS for the slopes and R-squared."""
+    from linearmodels.panel import PanelOLS  # imported where a fit needs it
+
     effects = spec.effects or ()
     indexed = data.set_index(["dyad", "year"])
     exog = indexed[kept]
@@ -684,6 +748,8 @@ def fit_model(panel: pd.DataFrame, spec: ModelSpec, *, seed: int | None = None) 
     ValueError when nothing can be estimated (no rows, no variation, every
     regressor absorbed). `seed` drives the small-sample procedures.
     """
+    from scipy import stats  # imported where a fit needs it
+
     data, n_missing = _prepare(panel, spec)
     data, separated = _drop_separated(data, spec)
     where = f"model {spec.name!r}"
@@ -695,20 +761,30 @@ def fit_model(panel: pd.DataFrame, spec: ModelSpec, *, seed: int | None = None) 
     if data[spec.dependent].nunique() < 2:
         raise ValueError(f"{where}: {spec.dependent} does not vary")
     effects = spec.effects or ()
-    kept, absorbed, collinear = _identified(data, spec.regressors, effects)
+    coded = _coded(data)
+    twoway_linear = spec.kind in LINEAR_KINDS and sorted(effects) == sorted(EFFECTS)
+    yx_within = None
+    if twoway_linear:  # one exact within transformation serves every step below
+        columns = [spec.dependent, *spec.regressors]
+        yx_within = within(coded[columns].to_numpy(dtype=float), coded, EFFECTS)
+    kept, absorbed, collinear = _identified(
+        coded, spec.regressors, effects, None if yx_within is None else yx_within[:, 1:]
+    )
     if not kept:
         raise ValueError(f"{where}: every regressor is absorbed by the fixed effects")
     k = len(kept)
     caught: list[str] = []
     with warnings.catch_warnings(record=True) as records:
         warnings.simplefilter("always")
-        if spec.kind in LINEAR_KINDS:
+        if yx_within is not None:
+            fit = _fit_twoway_linear(coded, spec, kept, yx_within)
+        elif spec.kind in LINEAR_KINDS:
             fit = _fit_linear(data, spec, kept)
         elif spec.kind == "ppml":
             fit = _fit_ppml(data, spec, kept)
         else:
             fit = _fit_statsmodels(data, spec, kept)
-        vcov, df, n_clusters = _variance(fit, data, spec.inference, k)
+        vcov, df, n_clusters = _variance(fit, coded, spec.inference, k)
     for record in records:
         if not issubclass(record.category, DeprecationWarning | FutureWarning):
             caught.append(f"{record.category.__name__}: {record.message}")
@@ -735,7 +811,7 @@ def fit_model(panel: pd.DataFrame, spec: ModelSpec, *, seed: int | None = None) 
         "model": spec.name,
         "name": spec.name,
         "kind": spec.kind,
-        "estimator": KINDS[spec.kind],
+        "estimator": TWOWAY_LINEAR[spec.kind] if twoway_linear else KINDS[spec.kind],
         "formula": spec.formula,
         "dependent": spec.dependent,
         "regressors": list(spec.regressors),
@@ -755,9 +831,9 @@ def fit_model(panel: pd.DataFrame, spec: ModelSpec, *, seed: int | None = None) 
             "years": [int(v) for v in separated.get("year", [])],
         },
         "nobs": int(len(data)),
-        "n_dyads": int(data["dyad"].nunique()),
-        "n_years": int(data["year"].nunique()),
-        "n_states": int(state_codes(data["state_a"].to_numpy(), data["state_b"].to_numpy())[2]),
+        "n_dyads": int(coded["dyad"].max()) + 1,
+        "n_years": int(coded["year"].max()) + 1,
+        "n_states": int(max(coded["state_a"].max(), coded["state_b"].max())) + 1,
         "fixed_effects": list(effects),
         "fixed_effects_method": (
             "dummies" if spec.kind in ("poisson", "negbin", "logit") else "absorbed"
@@ -768,7 +844,7 @@ def fit_model(panel: pd.DataFrame, spec: ModelSpec, *, seed: int | None = None) 
         "n_clusters": int(n_clusters),
         "design": design_of(int(n_clusters))[0],
         "design_note": design_of(int(n_clusters))[1],
-        "small_sample": _small_sample(fit, data, spec, kept, seed),
+        "small_sample": _small_sample(fit, coded, spec, kept, seed),
         "statistics": fit.statistics,
         "r2_within": fit.statistics.get("r2_within"),
         "mean_dependent": _num(data[spec.dependent].mean()),
@@ -852,26 +928,42 @@ def area_models(
 # --------------------------------------------------------------------------- diagnostics
 
 
-def leave_one_dyad_out(panel: pd.DataFrame, spec: ModelSpec) -> dict[str, Any]:
-    """Each regressor's coefficient (and SE) when each dyad in turn is dropped.
+LEAVE_OUT = ("dyad", "state")
 
-    One row per dyad of the panel; a refit that fails records its reason.
-    Small-sample procedures are not repeated. `range` gives, per regressor,
-    the smallest and largest coefficient across rows and which dyad's
-    removal produced it.
+
+def leave_one_out(panel: pd.DataFrame, spec: ModelSpec, by: str = "dyad") -> dict[str, Any]:
+    """Each regressor's coefficient (and SE) when each dyad, or each state, is dropped.
+
+    by="dyad": one refit per dyad (D refits; suits a few dozen dyads). by="state":
+    one refit per state without every dyad-year that involves it (N refits, so
+    about N/2 times fewer than by dyad on a complete state system, and each
+    shows how much one state's relations drive the estimate). A refit that
+    fails records its reason. Small-sample procedures are not repeated.
+    `range` gives, per regressor, the smallest and largest coefficient across
+    rows and which unit's removal produced it.
     """
+    if by not in LEAVE_OUT:
+        raise ValueError(f"leave-one-out unit must be one of {LEAVE_OUT}, not {by!r}")
     spec = replace(spec, small_sample=())
     full = fit_model(panel, spec)
+    if by == "dyad":
+        units = sorted(panel["dyad"].unique())
+    else:
+        units = sorted(set(panel["state_a"]) | set(panel["state_b"]))
     rows: list[dict[str, Any]] = []
-    for dyad in sorted(panel["dyad"].unique()):
+    for unit in units:
+        if by == "dyad":
+            keep = panel["dyad"] != unit
+        else:
+            keep = (panel["state_a"] != unit) & (panel["state_b"] != unit)
         try:
-            res = fit_model(panel[panel["dyad"] != dyad], spec)
+            res = fit_model(panel[keep], spec)
         except ValueError as err:
-            rows.append({"dyad": str(dyad), "skipped": str(err)})
+            rows.append({by: str(unit), "skipped": str(err)})
             continue
         rows.append(
             {
-                "dyad": str(dyad),
+                by: str(unit),
                 "nobs": res["nobs"],
                 "params": res["params"],
                 "std_errors": res["std_errors"],
@@ -881,7 +973,7 @@ def leave_one_dyad_out(panel: pd.DataFrame, spec: ModelSpec) -> dict[str, Any]:
     ranges: dict[str, Any] = {}
     for name in spec.regressors:
         values = [
-            (r["params"][name], r["dyad"])
+            (r["params"][name], r[by])
             for r in rows
             if name in r.get("params", {}) and r["params"][name] is not None
         ]

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -80,3 +81,25 @@ def read_required_columns(
         problems.append(Problem(file, None, None, None, "no data rows after the header"))
     frame = pd.DataFrame([r for _, r in kept], columns=header, index=[i for i, _ in kept])
     return frame.reindex(columns=list(required)).astype(str), problems
+
+
+def crosscheck_record(inputs: dict[str, Any], compare: Any, count_key: str) -> dict[str, Any]:
+    """A cross-check of two sources as a JSON-ready record, the same on every build.
+
+    `inputs` maps each input's name to its value (None when absent). When one is
+    absent the record names them and holds nothing else; otherwise `compare(*values)`
+    returns (comparison, summary) frames and the record holds the summary's rows
+    (NaN as null) and the number of compared rows under `count_key`.
+    """
+    absent = sorted(name for name, value in inputs.items() if value is None)
+    if absent:
+        return {"available": False, "absent": absent, "summary": []}
+    comparison, summary = compare(*inputs.values())
+    rows = [
+        {
+            k: None if isinstance(v, float) and v != v else v.item() if hasattr(v, "item") else v
+            for k, v in row.items()
+        }
+        for row in summary.to_dict(orient="records")
+    ]
+    return {"available": True, "absent": [], count_key: int(len(comparison)), "summary": rows}

@@ -32,13 +32,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from tiesmap.core.countries import to_iso3
 from tiesmap.core.errors import InputError, Problem
-from tiesmap.sources import AdapterResult, read_required_columns, rejected_table
+from tiesmap.sources import AdapterResult, crosscheck_record, read_required_columns, rejected_table
 
 # BibTeX keys of this source (tiesmap.sources.citations): the paper cites it when a build reads it.
 CITES = ("aiddata_publicdiplomacy",)
@@ -288,3 +289,19 @@ def _corr(x: pd.Series, y: pd.Series, method: str) -> float:
     if len(x) < 3 or x.nunique() < 2 or y.nunique() < 2:
         return np.nan
     return float(x.corr(y, method=method))
+
+
+def crosscheck_report(
+    engagement_events: pd.DataFrame | None, aiddata_path: str | Path | None
+) -> dict[str, Any]:
+    """AidData's visit counts against China Vitae's meetings, JSON-ready
+    (`results/data/aiddata_crosscheck.json`): the rows of `cross_check_summary`
+    and the number of compared country-years. When either source is absent the
+    record says which, and nothing else."""
+
+    def compare(events: pd.DataFrame, path: str | Path) -> tuple:
+        comparison = cross_check(events, military_visit_counts(path))
+        return comparison, cross_check_summary(comparison)
+
+    inputs = {"china_vitae": engagement_events, "aiddata": aiddata_path}
+    return crosscheck_record(inputs, compare, "country_years")

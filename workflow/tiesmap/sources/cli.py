@@ -87,6 +87,26 @@ def cmd_link(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sipri_crosscheck(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tiesmap.sources.sipri import crosscheck_report
+
+    events = pd.read_parquet(args.events) if args.events else None
+    write_json(args.out, crosscheck_report(events, args.exports, args.imports))
+    return 0
+
+
+def cmd_aiddata_crosscheck(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from tiesmap.sources.aiddata import crosscheck_report
+
+    events = pd.read_parquet(args.events) if args.events else None
+    write_json(args.out, crosscheck_report(events, args.aiddata))
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     verb = verbs(sub)
     p = verb(
@@ -109,3 +129,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         report="linking JSON",
     )
     p.add_argument("sources", nargs="*", help="ingested source tables (<source>.parquet)")
+    p = verb(
+        "sipri-crosscheck",
+        cmd_sipri_crosscheck,
+        "SIPRI register TIV against SIPRI's TIV tables (absent files recorded)",
+        out="JSON",
+    )
+    p.add_argument("--events", default=None, help="the sipri adapter's events (parquet)")
+    p.add_argument("--exports", default=None, help="TIV of exports by supplier (CSV)")
+    p.add_argument("--imports", default=None, help="TIV of imports by recipient (CSV)")
+    p = verb(
+        "aiddata-crosscheck",
+        cmd_aiddata_crosscheck,
+        "AidData's elite visits against China Vitae's meetings (absent files recorded)",
+        out="JSON",
+    )
+    p.add_argument("--events", default=None, help="the china_vitae adapter's events (parquet)")
+    p.add_argument("--aiddata", default=None, help="AidData ChinesePublicDiplomacy.csv")

@@ -47,14 +47,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
 
 from tiesmap.core.countries import to_cow, to_iso3
 from tiesmap.core.errors import InputError, Problem
-from tiesmap.sources import AdapterResult, rejected_table
+from tiesmap.sources import AdapterResult, crosscheck_record, rejected_table
 from tiesmap.sources.events import event_table
 
 # BibTeX keys of this source (tiesmap.sources.citations): the paper cites it when a build reads it.
@@ -1027,3 +1027,25 @@ def _correlation(a: pd.Series, b: pd.Series) -> float:
     if len(a) < 2 or a.std() == 0 or b.std() == 0:
         return math.nan
     return float(np.corrcoef(a, b)[0, 1])
+
+
+def crosscheck_report(
+    events: pd.DataFrame | None,
+    tiv_export_path: str | Path | None,
+    tiv_import_path: str | Path | None,
+) -> dict[str, Any]:
+    """The TIV cross-check as a JSON-ready record (`results/data/sipri_crosscheck.json`).
+
+    With the adapter's events and both TIV tables: the summary of
+    `cross_check_summary` (one row per side, scope and window) and the number
+    of compared state-years. When the register or a table is absent the record
+    says which, and nothing else, so that it is the same on every build
+    without the files.
+    """
+
+    def compare(events: pd.DataFrame, exports: str | Path, imports: str | Path) -> tuple:
+        comparison = tiv_cross_check(events, exports, imports)
+        return comparison, cross_check_summary(comparison)
+
+    inputs = {"register": events, "tiv_exports": tiv_export_path, "tiv_imports": tiv_import_path}
+    return crosscheck_record(inputs, compare, "state_years")
