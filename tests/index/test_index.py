@@ -17,7 +17,7 @@ from tiesmap.index.index import (
 )
 from tiesmap.index.panel import scope_report
 
-from .oracles import add_sustained_ties, build_dyad_year
+from tests.oracles import add_sustained_ties, build_dyad_year
 
 FOCAL = ["CHN", "RUS", "IRN", "PRK"]
 

@@ -47,7 +47,7 @@ from tiesmap.sources import (
 )
 from tiesmap.sources.linking import as_records, link_records
 
-from .oracles import add_sustained_ties, build_dyad_year
+from tests.oracles import add_sustained_ties, build_dyad_year
 
 EXAMPLES: Counter[str] = Counter()
 CSV_DEFAULT_LIMIT = 131_072  # csv.field_size_limit() in a fresh interpreter

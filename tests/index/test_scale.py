@@ -23,7 +23,7 @@ from tiesmap.index.dyads import expand_to_dyads
 from tiesmap.index.panel import scope_report
 from tiesmap.index.sensitivity import Space
 
-from .oracles import (
+from tests.oracles import (
     add_sustained_ties,
     build_dyad_year,
     monte_carlo,

@@ -15,7 +15,7 @@ from tiesmap.index.export import export_panel
 from tiesmap.index.network import network_by_year, tie_graph
 from tiesmap.index.sensitivity import Space
 
-from .oracles import add_sustained_ties, build_dyad_year, monte_carlo, scenario_scores
+from tests.oracles import add_sustained_ties, build_dyad_year, monte_carlo, scenario_scores
 from .test_index import events
 
 SPACE = Space(

@@ -29,7 +29,7 @@ from tiesmap.models.inference import (
     wild_cluster_bootstrap,
 )
 
-from .oracles import fit_twoway_fe_dyad_robust
+from tests.oracles import fit_twoway_fe_dyad_robust
 
 STATES = list("ABCDEFGHIJ")
 

@@ -30,7 +30,7 @@ from tiesmap.models.models import (
     split_periods,
 )
 
-from .oracles import fit_twoway_fe, fit_twoway_fe_dyad_robust
+from tests.oracles import fit_twoway_fe, fit_twoway_fe_dyad_robust
 
 
 @pytest.fixture
