@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.report.test_model_outputs import TINY
 from tiesmap.core.codebook import AREAS
 from tiesmap.index.configured import coverage_of, index_weights
 from tiesmap.index.dyads import directed_activities
@@ -19,32 +20,7 @@ from tiesmap.models.models import specs_from_config
 from tiesmap.report.model_outputs import MODELS_NOTE, model_table
 from tiesmap.sources.linking import involves, scope_states
 
-FITTED = {
-    "name": "index_fe",
-    "kind": "twoway_fe",
-    "dependent": "tie_index",
-    "regressors": ["war_partner", "sco_comembers"],
-    "params": {"war_partner": 0.23848, "sco_comembers": -0.07331},
-    "std_errors": {"war_partner": 0.02973, "sco_comembers": 0.0221},
-    "pvalues": {"war_partner": 0.0004, "sco_comembers": 0.021},
-    "conf_int": {"war_partner": [0.16, 0.31], "sco_comembers": [-0.13, -0.016]},
-    "dropped_absorbed": [],
-    "dropped_collinear": [],
-    "dropped_separated": {"nobs": 0, "dyads": [], "years": []},
-    "nobs": 126,
-    "n_dyads": 6,
-    "n_years": 21,
-    "fixed_effects": ["dyad", "year"],
-    "inference": "cluster_dyad",
-    "small_sample": {
-        "wild_bootstrap": {
-            "regressor": "war_partner",
-            "p_value": 0.0096,
-            "ci": [0.1714, 0.3190],
-        },
-        "randomisation": {"regressor": "war_partner", "p_value": 0.111},
-    },
-}
+FITTED = TINY[0]
 
 
 def test_directed_activities_are_the_codebooks_directed_ones(codebook):
