@@ -14,6 +14,7 @@ CFF_STAMP := $(CFF_VENV)/.installed-stamp
 CFFCONVERT := cffconvert==2.0.0
 CORES ?= 4
 PYTEST_ARGS ?=
+FAST_WORKERS ?= 2
 PIP_INSTALL := $(BIN)/pip install --disable-pip-version-check --no-input --progress-bar off
 export TIESMAP_SETUP_LOG := $(SETUP_LOG)
 
@@ -57,15 +58,10 @@ tex:
 test: setup tex
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Two pytest processes side by side (one a core), each with its share of the stages;
-# their reports follow one another, and the target fails if either fails.
-FAST_SHARDS := "tests/core tests/report tests/e2e tests/index/test_scale.py" "tests/codings tests/sources tests/models tests/index --ignore=tests/index/test_scale.py"
+# pytest-xdist spreads the test files over one worker per core (a file's tests stay
+# on one worker, so a module's fixtures are built once).
 test-fast: setup
-	@logs=(); pids=(); i=0; for shard in $(FAST_SHARDS); do i=$$((i+1)); \
-	  log=$(VENV)/test-fast-$$i.log; logs+=($$log); \
-	  $(BIN)/pytest -m "not build and not slurm" $(PYTEST_ARGS) $$shard > $$log 2>&1 & pids+=($$!); \
-	done; rc=0; for pid in "$${pids[@]}"; do wait $$pid || rc=1; done; \
-	for log in "$${logs[@]}"; do cat $$log; done; exit $$rc
+	$(BIN)/pytest -m "not build and not slurm" -n $(FAST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
