@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.oracles import add_sustained_ties, build_dyad_year
 from tiesmap.core.codebook import AREAS
 from tiesmap.core.config import dyads_in_scope
 from tiesmap.index.dyads import expand_to_dyads
@@ -16,8 +17,6 @@ from tiesmap.index.index import (
     pca_weights,
 )
 from tiesmap.index.panel import scope_report
-
-from tests.oracles import add_sustained_ties, build_dyad_year
 
 FOCAL = ["CHN", "RUS", "IRN", "PRK"]
 

@@ -26,6 +26,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.oracles import add_sustained_ties, build_dyad_year
 from tiesmap.codings.coder_files import COLUMNS, check_coder_table, read_table, to_canonical
 from tiesmap.codings.merge import ADJUDICATION_COLUMNS, CODED_VARIABLES, merge_codings
 from tiesmap.core.codebook import AREAS
@@ -46,8 +47,6 @@ from tiesmap.sources import (
     unga,
 )
 from tiesmap.sources.linking import as_records, link_records
-
-from tests.oracles import add_sustained_ties, build_dyad_year
 
 EXAMPLES: Counter[str] = Counter()
 CSV_DEFAULT_LIMIT = 131_072  # csv.field_size_limit() in a fresh interpreter

@@ -16,13 +16,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tiesmap.core.codebook import AREAS
-from tiesmap.core.schema import validate_source_events
-from tiesmap.index import scale
-from tiesmap.index.dyads import expand_to_dyads
-from tiesmap.index.panel import scope_report
-from tiesmap.index.sensitivity import Space
-
 from tests.oracles import (
     add_sustained_ties,
     build_dyad_year,
@@ -30,6 +23,12 @@ from tests.oracles import (
     scenario_scores,
     window_counts,
 )
+from tiesmap.core.codebook import AREAS
+from tiesmap.core.schema import validate_source_events
+from tiesmap.index import scale
+from tiesmap.index.dyads import expand_to_dyads
+from tiesmap.index.panel import scope_report
+from tiesmap.index.sensitivity import Space
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "benchmarks"

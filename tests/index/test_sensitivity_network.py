@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.oracles import add_sustained_ties, build_dyad_year, monte_carlo, scenario_scores
 from tiesmap.core.codebook import AREAS
 from tiesmap.index.dyads import expand_to_dyads
 from tiesmap.index.export import export_panel
 from tiesmap.index.network import network_by_year, tie_graph
 from tiesmap.index.sensitivity import Space
 
-from tests.oracles import add_sustained_ties, build_dyad_year, monte_carlo, scenario_scores
 from .test_index import events
 
 SPACE = Space(

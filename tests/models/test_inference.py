@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from linearmodels.panel import PanelOLS
 from scipy import stats
 
+from tests.oracles import fit_twoway_fe_dyad_robust
 from tiesmap.models.inference import (
     TwoWayDemeaner,
     _permutation_blocks,
@@ -28,8 +29,6 @@ from tiesmap.models.inference import (
     unordered_dyad_codes,
     wild_cluster_bootstrap,
 )
-
-from tests.oracles import fit_twoway_fe_dyad_robust
 
 STATES = list("ABCDEFGHIJ")
 

@@ -12,6 +12,7 @@ import pytest
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
 
+from tests.oracles import fit_twoway_fe, fit_twoway_fe_dyad_robust
 from tiesmap.core.formulas import parse_formula
 from tiesmap.index.covariates import add_comembership, add_war_partner, check_dyad_year_unit
 from tiesmap.models.inference import (
@@ -29,8 +30,6 @@ from tiesmap.models.models import (
     specs_from_config,
     split_periods,
 )
-
-from tests.oracles import fit_twoway_fe, fit_twoway_fe_dyad_robust
 
 
 @pytest.fixture
