@@ -1154,6 +1154,11 @@ def monte_carlo(
     """Per-row median and 90% interval of the index; per-dyad median rank and 90%
     rank interval (rank 1 = strongest mean index over the years); and the draws.
 
+    Each draw aggregates the areas by the rule of `tiesmap.index.index.aggregate`
+    (weights rescaled over the areas present; the geometric mean taken of score +
+    offset, shifted back and floored at 0), written here for many weight draws
+    at once as one matrix product rather than once per draw.
+
     Draws are grouped by scenario and aggregation, so each block of rows fills
     contiguous columns with one matrix product per group (in place) instead of
     scattering them; the row quantiles come from one vectorised row sort; rank
