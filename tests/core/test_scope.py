@@ -297,3 +297,16 @@ def test_named_scope_paper_finds_its_results_folder(tmp_path):
     assert results_tex_dir(tex, tmp_path / "results" / "autocracy") == [
         r"-usepretex=\def\ResultsDir{../results/autocracy}"
     ]
+
+
+def test_the_scope_text_names_the_sources_in_words():
+    """The companion paper says what each source supplies, not the workflow's key."""
+    from tiesmap.report.scope_exhibits import source_phrases
+
+    text = source_phrases(["china_vitae", "mme", "sipri"])
+    assert text == (
+        "Chinese leaders' meetings from China Vitae, multinational exercises from the "
+        "Multinational Military Exercises dataset and arms transfers from the SIPRI "
+        "Arms Transfers Database"
+    )
+    assert "_" not in source_phrases(["china_vitae"])

@@ -246,3 +246,15 @@ def test_missingness_table_snapshot():
             "",
         ]
     )
+
+
+def test_a_wide_model_table_is_scaled_to_the_text_width():
+    """Six or more model columns overrun the page (the global scope's seven models
+    did): such a table is scaled to the line width; five or fewer are left as set."""
+    narrow = regression_table(TINY, "Models", "tab:m", "")
+    assert r"\resizebox" not in narrow
+    wide = regression_table(TINY * 6, "Models", "tab:m", "")
+    lines = wide.splitlines()
+    opened = lines.index(r"\resizebox{\linewidth}{!}{%")
+    assert lines[opened + 1].startswith(r"\begin{tabular}{l" + "c" * (6 * len(TINY)))
+    assert r"\end{tabular}}" in lines

@@ -39,6 +39,8 @@ VARIABLE_LABELS = {
 _PREFIXES = {"score": "score", "tie": "tie", "n": "events", "window": "events in window"}
 STAR_LEVELS = ((0.01, "***"), (0.05, "**"), (0.1, "*"))
 
+WIDE_TABLE_COLUMNS = 5  # model columns that fit the text width at normal size
+
 
 def variable_label(name: str, labels: Mapping[str, str] | None = None) -> str:
     """Readable label: the mapping's, else a known one, else built from the name
@@ -139,6 +141,8 @@ def regression_table(
         r"\centering",
         rf"\caption{{{caption}}}",
         rf"\label{{{label}}}",
+        # Beyond five model columns the table is wider than the text: scale it down.
+        *([r"\resizebox{\linewidth}{!}{%"] if m > WIDE_TABLE_COLUMNS else []),
         rf"\begin{{tabular}}{{l{'c' * m}}}",
         r"\toprule",
         _row("", [f"({i + 1})" for i in range(m)]),
@@ -200,7 +204,7 @@ def regression_table(
     text = f"{notes.strip()} {legend}" if notes.strip() else legend
     lines += [
         r"\bottomrule",
-        r"\end{tabular}",
+        r"\end{tabular}" + ("}" if m > WIDE_TABLE_COLUMNS else ""),
         rf"\par\smallskip\parbox{{0.9\linewidth}}{{\footnotesize {text}}}",
         r"\end{table}",
         "",

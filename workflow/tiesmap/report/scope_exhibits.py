@@ -13,6 +13,7 @@ import pandas as pd
 
 from tiesmap.core.codebook import AREAS
 from tiesmap.core.latex import escape, fmt
+from tiesmap.report.findings import SOURCE_PHRASES
 
 # UN M49 regions (country_converter's `continent` column), in print order.
 REGION_ORDER = ("Africa", "America", "Asia", "Europe", "Oceania")
@@ -62,6 +63,15 @@ def war_text(wars: list[dict[str, Any]], start: int, end: int) -> str:
     return "; ".join(parts) if parts else "none"
 
 
+def source_phrases(sources: list[str]) -> str:
+    """The sources in words (what each supplies), joined as prose: the paper names
+    datasets, not the workflow's keys for them."""
+    phrases = [SOURCE_PHRASES.get(s, s) for s in sources]
+    if len(phrases) < 2:
+        return "".join(phrases) or "none"
+    return ", ".join(phrases[:-1]) + " and " + phrases[-1]
+
+
 def scope_macros(
     config: dict[str, Any], index: pd.DataFrame, left_out: dict[str, Any]
 ) -> dict[str, str]:
@@ -101,7 +111,7 @@ def scope_macros(
         "ScopeNObserved": _int(int(observed.sum())),
         "ScopeNWithTie": _int(int((ties > 0).sum())),
         "ScopeWars": escape(war_text(config["wars"], start, end)).replace(r"\-\-", "--"),
-        "ScopeSources": escape(", ".join(sources)),
+        "ScopeSources": escape(source_phrases(sources)),
         "ScopeCodingsOutsidePeriod": _int(left_out["left_out"]["outside_period"]["events"]),
         "ScopeCodingsOutsideStates": _int(left_out["left_out"]["outside_states"]["events"]),
         "ScopeCodingsKept": _int(left_out["rows_kept"]),
