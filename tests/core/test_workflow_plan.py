@@ -5,12 +5,16 @@ the thread count a multi-threaded rule declares and passes to its command."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.project import copy_project, run_snakemake
 from tiesmap.codings.manifest import Entry, absent_sources, absent_sources_line, load_manifest
 from tiesmap.core.config import EXTERNAL_COVARIATES
+
+CONFIG = Path(__file__).resolve().parents[2] / "config" / "config.yaml"
 
 USE = ["sipri", "mme", "jme", "china_vitae", "gdelt", "icews"]
 
@@ -79,10 +83,17 @@ def test_a_present_source_leaves_the_line_and_is_ingested(plans):
 
 @pytest.mark.parametrize(("plan", "threads"), [("bare", 2), ("mme", 1)])
 def test_sensitivity_declares_its_threads_and_passes_them(plans, plan, threads):
-    """2 threads declared; Snakemake lowers them to the cores given (1)."""
-    commands = [ln for ln in plans[plan].splitlines() if " sensitivity --config" in ln]
+    """2 threads declared by the gather; Snakemake lowers them to the cores given (1).
+    The parts (sensitivity.jobs of them, one thread each) name their part."""
+    commands = [ln for ln in plans[plan].splitlines() if " sensitivity-gather --config" in ln]
     assert len(commands) == 1, plans[plan][-3000:]
     assert commands[0].rstrip().endswith(f"--threads {threads} 2> logs/sensitivity.log")
+    parts = [ln for ln in plans[plan].splitlines() if " sensitivity-part --config" in ln]
+    jobs = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["sensitivity"]["jobs"]
+    assert sorted(ln.split("--part ")[1].split()[0] for ln in parts) == [
+        str(p) for p in range(jobs)
+    ]
+    assert all(f"--parts {jobs} " in ln for ln in parts)
 
 
 def test_sensitivity_command_reads_the_thread_count():

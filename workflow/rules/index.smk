@@ -45,13 +45,54 @@ rule tie_index:
         " --out {output.index} --coherence {output.coherence} --linking {input.linking} 2> {log}"
 
 
-rule sensitivity:
+# The Monte Carlo as sensitivity.jobs parts (each the draws of a run of tie rules,
+# so 1/jobs of the scores' memory) and a gather equal to one job, bit for bit.
+SENSITIVITY_JOBS = config["sensitivity"].get("jobs", 1)
+SENSITIVITY_PART = "data/processed/sensitivity/part{part}of{jobs}"
+
+
+rule sensitivity_part:
     input:
         events=scoped("data/processed/analysis_events.parquet"),
         linking=scoped("results/data/linking.json"),
         config=CONFIG_FILE,
         codebook=config["codebook"],
-        code=code_for("sensitivity"),
+        code=code_for("sensitivity-part"),
+    output:
+        values=temp(scoped(f"{SENSITIVITY_PART}.npy")),
+        rows=temp(scoped(f"{SENSITIVITY_PART}.parquet")),
+    log:
+        scoped("logs/sensitivity_part{part}of{jobs}.log"),
+    benchmark:
+        scoped("logs/benchmarks/sensitivity_part{part}of{jobs}.tsv")
+    wildcard_constraints:
+        part=r"\d+",
+        jobs=r"\d+",
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} sensitivity-part --config {input.config} --events {input.events}"
+        " --linking {input.linking} --part {wildcards.part} --parts {wildcards.jobs}"
+        " --values {output.values} --rows {output.rows} 2> {log}"
+
+
+rule sensitivity:
+    input:
+        values=expand(
+            scoped(f"{SENSITIVITY_PART}.npy"),
+            part=range(SENSITIVITY_JOBS),
+            jobs=SENSITIVITY_JOBS,
+        ),
+        rows=expand(
+            scoped(f"{SENSITIVITY_PART}.parquet"),
+            part=range(SENSITIVITY_JOBS),
+            jobs=SENSITIVITY_JOBS,
+        ),
+        config=CONFIG_FILE,
+        codebook=config["codebook"],
+        code=code_for("sensitivity-gather"),
     output:
         intervals=scoped("results/data/sensitivity_dyad_year.csv"),
         ranks=scoped("results/data/sensitivity_ranks.csv"),
@@ -65,8 +106,8 @@ rule sensitivity:
     params:
         tiesmap=TIESMAP,
     shell:
-        "{params.tiesmap} sensitivity --config {input.config} --events {input.events}"
-        " --out {output.intervals} --ranks {output.ranks} --linking {input.linking}"
+        "{params.tiesmap} sensitivity-gather --config {input.config} --values {input.values}"
+        " --rows {input.rows} --out {output.intervals} --ranks {output.ranks}"
         " --threads {threads} 2> {log}"
 
 

@@ -25,11 +25,41 @@ rule model_panel:
         " --report {output.report} {params.files} 2> {log}"
 
 
-rule models:
+# One job per configured model (specs, then external specs, in config order) and a
+# gather that writes models.json exactly as one job fitting them all would.
+MODEL_SPECS = [
+    spec["name"]
+    for spec in config["models"]["specs"] + config["models"]["external_specs"]
+]
+
+
+rule model_spec:
     input:
         panel=scoped("data/processed/model_panel.parquet"),
         config=CONFIG_FILE,
-        code=code_for("models"),
+        code=code_for("model-spec"),
+    output:
+        temp(scoped("data/processed/models/{spec}.json")),
+    log:
+        scoped("logs/model_spec_{spec}.log"),
+    benchmark:
+        scoped("logs/benchmarks/model_spec_{spec}.tsv")
+    wildcard_constraints:
+        spec="|".join(MODEL_SPECS),
+    conda:
+        ENV
+    params:
+        tiesmap=TIESMAP,
+    shell:
+        "{params.tiesmap} model-spec --config {input.config} --panel {input.panel}"
+        " --spec {wildcards.spec} --out {output} 2> {log}"
+
+
+rule models:
+    input:
+        specs=expand(scoped("data/processed/models/{spec}.json"), spec=MODEL_SPECS),
+        config=CONFIG_FILE,
+        code=code_for("models-gather"),
     output:
         scoped("results/models/models.json"),
     log:
@@ -41,7 +71,7 @@ rule models:
     params:
         tiesmap=TIESMAP,
     shell:
-        "{params.tiesmap} models --config {input.config} --panel {input.panel}"
+        "{params.tiesmap} models-gather --config {input.config} --specs {input.specs}"
         " --out {output} 2> {log}"
 
 

@@ -78,23 +78,16 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_sensitivity(args: argparse.Namespace) -> int:
+def _sensitivity_setting(args: argparse.Namespace, config: dict, codebook) -> tuple:
+    """(space, panel, counts, follow-up rule, spans): what every Monte Carlo job scores."""
     import pandas as pd
 
     from tiesmap.core.config import panel_dyads
-    from tiesmap.index.configured import coverage_of, in_state_system
+    from tiesmap.index.configured import coverage_of
     from tiesmap.index.dyads import directed_activities
-    from tiesmap.index.scale import (
-        count_dyads,
-        monte_carlo,
-        months_per_bin_for,
-        panel_from_counts,
-        scenario_scores,
-        spans_for,
-    )
+    from tiesmap.index.scale import count_dyads, months_per_bin_for, panel_from_counts, spans_for
     from tiesmap.index.sensitivity import Space
 
-    config, codebook = setup(args)
     space = Space.from_config(config)
     # One count of the events serves every scenario: it holds all three
     # multilateral rules, in bins fine enough for every window length.
@@ -120,15 +113,96 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         if duration is None
         else spans_for(events, counts, directed_activities(codebook), duration)
     )
-    scores, labels = scenario_scores(panel, counts, space, follow_up, spans)
-    rows, ranks, _ = monte_carlo(
-        scores, labels, panel["dyad"].to_numpy(), space, config["seed"], threads=args.threads
-    )
-    out = pd.concat([panel[["dyad", "year", "state_a", "state_b"]], rows], axis=1)
+    return space, panel, counts, follow_up, spans
+
+
+def _write_sensitivity(args: argparse.Namespace, config: dict, keys, rows, ranks) -> None:
+    """The dyad-year intervals (state-system years only) and the rank intervals."""
+    import pandas as pd
+
+    from tiesmap.index.configured import in_state_system
+
+    out = pd.concat([keys[["dyad", "year", "state_a", "state_b"]], rows], axis=1)
     out = in_state_system(config, out).drop(columns=["state_a", "state_b"])
     ensure_parent(args.out)
     write_table(out, args.out)
     write_table(ranks, args.ranks)
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from tiesmap.index.scale import monte_carlo, scenario_scores
+
+    config, codebook = setup(args)
+    space, panel, counts, follow_up, spans = _sensitivity_setting(args, config, codebook)
+    scores, labels = scenario_scores(panel, counts, space, follow_up, spans)
+    rows, ranks, _ = monte_carlo(
+        scores, labels, panel["dyad"].to_numpy(), space, config["seed"], threads=args.threads
+    )
+    _write_sensitivity(args, config, panel, rows, ranks)
+    return 0
+
+
+def cmd_sensitivity_part(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from tiesmap.core.errors import InputError, Problem
+    from tiesmap.index.scale import monte_carlo_part, part_scenarios, scenario_scores
+    from tiesmap.index.sensitivity import Space
+
+    config, codebook = setup(args)
+    try:
+        scenarios = part_scenarios(Space.from_config(config), args.part, args.parts)
+    except ValueError as err:
+        value = f"{args.part} of {args.parts}"
+        raise InputError(
+            [Problem(args.config, None, "sensitivity.jobs", value, str(err))]
+        ) from None
+    space, panel, counts, follow_up, spans = _sensitivity_setting(args, config, codebook)
+    scores, _ = scenario_scores(panel, counts, space, follow_up, spans, scenarios)
+    values, none_present, some_none = monte_carlo_part(
+        scores, scenarios, space, config["seed"], threads=args.threads
+    )
+    del scores
+    ensure_parent(args.values)
+    np.save(args.values, values)
+    rows = panel[["dyad", "year", "state_a", "state_b"]].assign(
+        none_present=none_present, some_none=some_none
+    )
+    write_parquet(rows, args.rows)
+    return 0
+
+
+def cmd_sensitivity_gather(args: argparse.Namespace) -> int:
+    import numpy as np
+    import pandas as pd
+
+    from tiesmap.core.errors import InputError, Problem
+    from tiesmap.index.scale import monte_carlo_gather
+    from tiesmap.index.sensitivity import Space
+
+    config, _ = setup(args)
+    if len(args.rows) != len(args.values):
+        raise InputError(
+            [Problem(args.rows[0], None, None, None, "one --rows file per --values file")]
+        )
+    tables = [pd.read_parquet(path) for path in args.rows]
+    keys = tables[0]
+    for path, table in zip(args.rows, tables, strict=True):
+        if not table[["dyad", "year"]].equals(keys[["dyad", "year"]]):
+            message = f"its dyad-years differ from those of {args.rows[0]}: rerun the parts"
+            raise InputError([Problem(path, None, "dyad", None, message)])
+    parts = [
+        (np.load(v, mmap_mode="r"), t["none_present"].to_numpy(), t["some_none"].to_numpy())
+        for v, t in zip(args.values, tables, strict=True)
+    ]
+    rows, ranks, _ = monte_carlo_gather(
+        parts,
+        keys["dyad"].to_numpy(),
+        Space.from_config(config),
+        config["seed"],
+        threads=args.threads,
+    )
+    _write_sensitivity(args, config, keys, rows, ranks)
     return 0
 
 
@@ -249,6 +323,28 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--threads", type=int, default=1, help="threads for the draws (results do not depend on it)"
     )
+    p = verb(
+        "sensitivity-part",
+        cmd_sensitivity_part,
+        "one job of the split Monte Carlo: the draws of its tie rules",
+        events="events",
+        linking="linking report JSON",
+        values="draws' index values .npy (rows x the part's draws)",
+        rows="dyad-year keys and no-area flags parquet",
+    )
+    p.add_argument("--part", type=int, required=True, help="0-based part number")
+    p.add_argument("--parts", type=int, required=True, help="number of parts (sensitivity.jobs)")
+    p.add_argument("--threads", type=int, default=1, help="threads (results do not depend on it)")
+    p = verb(
+        "sensitivity-gather",
+        cmd_sensitivity_gather,
+        "the Monte Carlo's intervals and ranks from its parts (equal to one job)",
+        out="dyad-year intervals CSV",
+        ranks="dyad rank intervals CSV",
+    )
+    p.add_argument("--values", nargs="+", required=True, help="the parts' .npy, in part order")
+    p.add_argument("--rows", nargs="+", required=True, help="the parts' parquet, in part order")
+    p.add_argument("--threads", type=int, default=1, help="threads (results do not depend on it)")
     verb(
         "network",
         cmd_network,

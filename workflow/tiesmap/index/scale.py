@@ -946,13 +946,16 @@ def scenario_scores(
     space: Any,
     follow_up_counts: bool,
     spans: SpanCounts | None = None,
+    scenarios: range | None = None,
 ) -> tuple[np.ndarray, list[tuple]]:
     """Normalised area scores [scenarios, rows, areas] for every discrete combination
-    of the space, from counts (which hold every rule); with `spans`, every scenario's tie rule also sees duration."""
+    of the space, from counts (which hold every rule); with `spans`, every scenario's tie rule also sees duration.
+    With `scenarios` (a `part_scenarios` range, whole tie rules) only those: a part
+    of a split run holds 1/jobs of the scores."""
     scores, labels = [], []
-    for rule, w, k in product(
-        space.multilateral_weights, space.window_months, space.min_interactions
-    ):
+    for t, (rule, w, k) in enumerate(scenario_triples(space)):
+        if scenarios is not None and t * len(space.normalisations) not in scenarios:
+            continue
         ties = add_sustained_ties(panel, counts, rule, k, w, follow_up_counts, spans)
         intensity = tie_intensity(ties)
         for norm in space.normalisations:
@@ -1142,6 +1145,234 @@ def _row_medians(values: np.ndarray) -> np.ndarray:
     return out
 
 
+@dataclass(frozen=True)
+class DrawPlan:
+    """The Monte Carlo's draws, all generated from the seed, in column order.
+
+    Columns hold the draws sorted by (scenario, aggregation), so every scenario's
+    draws are one contiguous run of columns: a part of a split run that owns a
+    range of scenarios owns a range of columns, and regenerating the plan from the
+    seed gives each part exactly the one-job run's draws.
+    """
+
+    combo: np.ndarray  # scenario of each draw, in draw order
+    weights: np.ndarray  # area weights of each draw, in draw order
+    geometric: np.ndarray  # index into space.aggregations of each draw
+    sorted_weights: np.ndarray  # the weights in column order
+    segments: list[tuple[int, bool, int, int]]  # (scenario, geometric, column, end column)
+    step: int  # rows per block: the blocks fix the arithmetic, so every part uses them
+    positive: bool  # every weight > 0
+
+
+def draw_plan(
+    space: Any, labels: list[tuple], n_areas: int, seed: int, block_values: int = 1 << 22
+) -> DrawPlan:
+    """The draws of `monte_carlo` (refuses geometric aggregation of z-scores)."""
+    rng = np.random.default_rng(seed)
+    combo = rng.integers(0, len(labels), size=space.draws)
+    weights = rng.dirichlet(np.full(n_areas, space.dirichlet_alpha), size=space.draws)
+    geometric = rng.integers(0, len(space.aggregations), size=space.draws)
+    is_geo = np.array([space.aggregations[g] == "geometric" for g in geometric], dtype=bool)
+    if any(lbl[3] == "zscore" for lbl in labels) and is_geo.any():
+        raise ValueError("geometric aggregation cannot be combined with z-scores")
+    # Every output is a statistic over draws (a quantile, a median, a rank per
+    # draw), so their order is free.
+    order = np.lexsort((is_geo, combo))
+    group = combo[order] * 2 + is_geo[order]
+    cuts = np.flatnonzero(np.r_[True, group[1:] != group[:-1], True])
+    segments = [
+        (int(combo[order][c0]), bool(is_geo[order][c0]), int(c0), int(c1))
+        for c0, c1 in zip(cuts[:-1], cuts[1:], strict=True)
+    ]
+    return DrawPlan(
+        combo=combo,
+        weights=weights,
+        geometric=geometric,
+        sorted_weights=weights[order],
+        segments=segments,
+        step=max(1, block_values // max(1, space.draws)),
+        positive=bool(np.all(weights > 0)),
+    )
+
+
+def scenario_triples(space: Any) -> list[tuple[str, int, int]]:
+    """(multilateral rule, window, k) of every tie rule, in `scenario_scores` order."""
+    return list(product(space.multilateral_weights, space.window_months, space.min_interactions))
+
+
+def scenario_labels(space: Any) -> list[tuple]:
+    """The labels `scenario_scores` returns, without computing any score."""
+    return [(*t, norm) for t in scenario_triples(space) for norm in space.normalisations]
+
+
+def part_scenarios(space: Any, part: int, parts: int) -> range:
+    """The scenarios part `part` (0-based) of `parts` scores: a contiguous run of
+    whole tie rules, since a tie rule's ties are the expensive step and serve all
+    its normalisations."""
+    n_triples = len(scenario_triples(space))
+    if not 1 <= parts <= n_triples:
+        raise ValueError(f"sensitivity.jobs must be 1..{n_triples} (the tie rules), not {parts}")
+    if not 0 <= part < parts:
+        raise ValueError(f"part {part} is not in 0..{parts - 1}")
+    n_norm = len(space.normalisations)
+    return range(part * n_triples // parts * n_norm, (part + 1) * n_triples // parts * n_norm)
+
+
+def part_columns(plan: DrawPlan, scenarios: range) -> tuple[int, int]:
+    """The columns (start, end) of the draws of `scenarios`: contiguous by the plan's order."""
+    own = [seg for seg in plan.segments if seg[0] in scenarios]
+    if not own:
+        before = [seg[3] for seg in plan.segments if seg[0] < scenarios.start]
+        start = max(before, default=0)
+        return start, start
+    return own[0][2], own[-1][3]
+
+
+def _fill_block(
+    scores: np.ndarray,
+    first: int,
+    plan: DrawPlan,
+    columns: tuple[int, int],
+    lo: int,
+    hi: int,
+    offset: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Index values of rows lo:hi under the draws in `columns` (scores[s - first] is
+    scenario s), and which rows have no area present in every / some scenario drawn.
+
+    Draws come in (scenario, aggregation) groups, each filling contiguous columns
+    with one matrix product (in place) instead of scattering them."""
+    c_start, c_end = columns
+    values = np.empty((hi - lo, c_end - c_start))
+    none_present = np.ones(hi - lo, dtype=bool)  # in every scenario drawn
+    some_none = np.zeros(hi - lo, dtype=bool)  # in at least one
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for s, geo, c0, c1 in plan.segments:
+            if c0 < c_start or c1 > c_end:
+                continue
+            block = scores[s - first, lo:hi]
+            present = ~np.isnan(block)
+            empty = ~present.any(axis=1)
+            none_present &= empty
+            some_none |= empty
+            filled = np.where(present, block, 0.0)
+            w = plan.sorted_weights[c0:c1].T
+            total = present.astype(float) @ w
+            out = values[:, c0 - c_start : c1 - c_start]  # a view: computed in place
+            if geo:
+                np.matmul(np.log(filled + offset) * present, w, out=out)
+                out /= total
+                np.exp(out, out=out)
+                out -= offset
+                np.maximum(out, 0.0, out=out)
+            else:
+                np.matmul(filled, w, out=out)
+                out /= total
+            # Where total == 0 (no area present, or only zero-weight ones) the
+            # numerator is 0 too, so out is already 0/0 = NaN, as in the reference.
+    return values, none_present, some_none
+
+
+_Q = np.array([0.05, 0.5, 0.95])
+
+
+def _reduce_block(
+    values: np.ndarray,
+    none_present: np.ndarray,
+    some_none: np.ndarray,
+    block_codes: np.ndarray,
+    positive: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(row quantiles, dyad codes, per-dyad sums, per-dyad counts) of one block of
+    all draws' values; sorts `values` in place."""
+    seg = np.flatnonzero(np.r_[True, block_codes[1:] != block_codes[:-1]])
+    sums = None
+    if positive and np.array_equal(none_present, some_none):
+        # NaN exactly in the rows with no area present, under every draw.
+        values[none_present] = 0.0
+        sums = np.add.reduceat(values, seg, axis=0)
+        values[none_present] = np.nan
+        if np.isnan(sums).any():  # NaN from elsewhere (e.g. log of a negative)
+            sums = None
+        else:
+            counts = np.add.reduceat((~none_present).astype(float), seg)[:, None]
+            counts = np.broadcast_to(counts, sums.shape)
+    if sums is None:
+        missing = np.isnan(values)
+        sums = np.add.reduceat(np.where(missing, 0.0, values), seg, axis=0)
+        counts = np.add.reduceat(~missing, seg, axis=0, dtype=float)
+        del missing
+    quantiles = _row_quantiles_inplace(values, _Q)  # sorts the rows: after the sums
+    return quantiles, block_codes[seg], sums, counts
+
+
+def _in_blocks(func: Any, n_rows: int, step: int, threads: int) -> Iterator[tuple]:
+    """func(lo) for every block start, in block order, on `threads` threads (numpy
+    releases the GIL in the heavy steps)."""
+    blocks = range(0, n_rows, step)
+    if threads > 1 and len(blocks) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            yield from pool.map(func, blocks)
+    else:
+        yield from map(func, blocks)
+
+
+def _dyad_codes(dyads: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first row of each dyad, dyad code of each row); rows sorted by dyad."""
+    new_dyad = np.r_[True, dyads[1:] != dyads[:-1]]
+    return np.flatnonzero(new_dyad), np.cumsum(new_dyad) - 1
+
+
+def _summarise(
+    blocks: Iterable[tuple],
+    n_rows: int,
+    dyads: np.ndarray,
+    plan: DrawPlan,
+    labels: list[tuple],
+    space: Any,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The outputs of `monte_carlo` from its reduced blocks (lo, hi, quantiles,
+    codes, sums, counts), whose per-dyad sums are added in block order."""
+    starts, _ = _dyad_codes(dyads)
+    dyad_sum = np.zeros((len(starts), space.draws))
+    dyad_n = np.zeros((len(starts), space.draws))
+    quantiles = np.full((n_rows, 3), np.nan)
+    for lo, hi, qs, seg_codes, sums, counts in blocks:
+        quantiles[lo:hi] = qs
+        dyad_sum[seg_codes] += sums
+        dyad_n[seg_codes] += counts
+    with np.errstate(invalid="ignore"):
+        means = dyad_sum / dyad_n
+    del dyad_sum, dyad_n
+    # Ranks per draw: stable argsort along contiguous rows of the transposed means.
+    strength = np.ascontiguousarray(-np.nan_to_num(means, nan=-np.inf).T)
+    ranking = np.argsort(strength, axis=1, kind="stable")
+    del strength
+    ranks = np.empty_like(ranking)
+    np.put_along_axis(ranks, ranking, np.arange(1, len(starts) + 1)[None, :], axis=1)
+    rank_q = _rank_quantiles(ranks.T, _Q)
+    rows = pd.DataFrame(quantiles, columns=["index_p05", "index_median", "index_p95"])
+    ranks_df = pd.DataFrame(
+        {
+            "dyad": dyads[starts],
+            "rank_p05": rank_q[:, 0],
+            "rank_median": rank_q[:, 1],
+            "rank_p95": rank_q[:, 2],
+            "mean_index_median": _row_medians(means),
+        }
+    )
+    draws = pd.DataFrame(
+        {
+            "scenario": [labels[c] for c in plan.combo],
+            "aggregation": [space.aggregations[g] for g in plan.geometric],
+            **{f"weight_{a}": plan.weights[:, i] for i, a in enumerate(AREAS)},
+        }
+    )
+    return rows, ranks_df, draws
+
+
 def monte_carlo(
     scores: np.ndarray,
     labels: list[tuple],
@@ -1159,133 +1390,97 @@ def monte_carlo(
     offset, shifted back and floored at 0), written here for many weight draws
     at once as one matrix product rather than once per draw.
 
-    Draws are grouped by scenario and aggregation, so each block of rows fills
-    contiguous columns with one matrix product per group (in place) instead of
-    scattering them; the row quantiles come from one vectorised row sort; rank
-    quantiles from per-dyad rank histograms; and blocks run on `threads`
-    threads (numpy releases the GIL in the heavy steps). Per-dyad sums are
-    added in block order, so the result does not depend on `threads`. Results
+    Blocks of rows are filled (`_fill_block`) and reduced (`_reduce_block`: row
+    quantiles from one vectorised row sort, per-dyad sums) on `threads` threads;
+    per-dyad sums are added in block order, so the result does not depend on
+    `threads`, and rank quantiles come from per-dyad rank histograms. Results
     equal the plain loop over draws in tests/oracles.py up to float round-off
-    in the per-dyad sums (1e-16).
+    in the per-dyad sums (1e-16). `monte_carlo_part` and `monte_carlo_gather`
+    compute the same, bit for bit, as separate jobs.
     """
-    rng = np.random.default_rng(seed)
-    n_scen, n_rows, n_areas = scores.shape
-    combo = rng.integers(0, n_scen, size=space.draws)
-    weights = rng.dirichlet(np.full(n_areas, space.dirichlet_alpha), size=space.draws)
-    geometric = rng.integers(0, len(space.aggregations), size=space.draws)
-    is_geo = np.array([space.aggregations[g] == "geometric" for g in geometric], dtype=bool)
-    if any(lbl[3] == "zscore" for lbl in labels) and is_geo.any():
-        raise ValueError("geometric aggregation cannot be combined with z-scores")
-
-    # Draws in (scenario, aggregation) order. Every output is a statistic over
-    # draws (a quantile, a median, a rank per draw), so their order is free.
-    order = np.lexsort((is_geo, combo))
-    sorted_weights = weights[order]
-    group = combo[order] * 2 + is_geo[order]
-    cuts = np.flatnonzero(np.r_[True, group[1:] != group[:-1], True])
-    segments = [
-        (int(combo[order][c0]), bool(is_geo[order][c0]), int(c0), int(c1))
-        for c0, c1 in zip(cuts[:-1], cuts[1:], strict=True)
-    ]
-    positive = bool(np.all(weights > 0))
-    new_dyad = np.r_[True, dyads[1:] != dyads[:-1]]
-    starts = np.flatnonzero(new_dyad)
-    codes = np.cumsum(new_dyad) - 1
-    q = np.array([0.05, 0.5, 0.95])
-    step = max(1, block_values // max(1, space.draws))
+    plan = draw_plan(space, labels, scores.shape[2], seed, block_values)
+    n_rows = scores.shape[1]
+    _, codes = _dyad_codes(dyads)
 
     def run_block(lo: int) -> tuple:
-        hi = min(lo + step, n_rows)
-        values = np.empty((hi - lo, space.draws))
-        none_present = np.ones(hi - lo, dtype=bool)  # in every scenario drawn
-        some_none = np.zeros(hi - lo, dtype=bool)  # in at least one
-        with np.errstate(invalid="ignore", divide="ignore"):
-            for s, geo, c0, c1 in segments:
-                block = scores[s, lo:hi]
-                present = ~np.isnan(block)
-                empty = ~present.any(axis=1)
-                none_present &= empty
-                some_none |= empty
-                filled = np.where(present, block, 0.0)
-                w = sorted_weights[c0:c1].T
-                total = present.astype(float) @ w
-                out = values[:, c0:c1]  # a view: computed in place
-                if geo:
-                    np.matmul(np.log(filled + space.offset) * present, w, out=out)
-                    out /= total
-                    np.exp(out, out=out)
-                    out -= space.offset
-                    np.maximum(out, 0.0, out=out)
-                else:
-                    np.matmul(filled, w, out=out)
-                    out /= total
-                # Where total == 0 (no area present, or only zero-weight ones) the
-                # numerator is 0 too, so out is already 0/0 = NaN, as in the reference.
-        block_codes = codes[lo:hi]
-        seg = np.flatnonzero(np.r_[True, block_codes[1:] != block_codes[:-1]])
-        sums = None
-        if positive and np.array_equal(none_present, some_none):
-            # NaN exactly in the rows with no area present, under every draw.
-            values[none_present] = 0.0
-            sums = np.add.reduceat(values, seg, axis=0)
-            values[none_present] = np.nan
-            if np.isnan(sums).any():  # NaN from elsewhere (e.g. log of a negative)
-                sums = None
-            else:
-                counts = np.add.reduceat((~none_present).astype(float), seg)[:, None]
-                counts = np.broadcast_to(counts, sums.shape)
-        if sums is None:
-            missing = np.isnan(values)
-            sums = np.add.reduceat(np.where(missing, 0.0, values), seg, axis=0)
-            counts = np.add.reduceat(~missing, seg, axis=0, dtype=float)
-            del missing
-        quantiles = _row_quantiles_inplace(values, q)  # sorts the rows: after the sums
-        return lo, hi, quantiles, block_codes[seg], sums, counts
+        hi = min(lo + plan.step, n_rows)
+        filled = _fill_block(scores, 0, plan, (0, space.draws), lo, hi, space.offset)
+        return lo, hi, *_reduce_block(*filled, codes[lo:hi], plan.positive)
 
-    dyad_sum = np.zeros((len(starts), space.draws))
-    dyad_n = np.zeros((len(starts), space.draws))
-    quantiles = np.full((n_rows, 3), np.nan)
-    blocks = range(0, n_rows, step)
-    if threads > 1 and len(blocks) > 1:
-        from concurrent.futures import ThreadPoolExecutor
+    blocks = _in_blocks(run_block, n_rows, plan.step, threads)
+    return _summarise(blocks, n_rows, dyads, plan, labels, space)
 
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            results = pool.map(run_block, blocks)
-            for lo, hi, qs, seg_codes, sums, counts in results:
-                quantiles[lo:hi] = qs
-                dyad_sum[seg_codes] += sums
-                dyad_n[seg_codes] += counts
-    else:
-        for lo in blocks:
-            _, hi, qs, seg_codes, sums, counts = run_block(lo)
-            quantiles[lo:hi] = qs
-            dyad_sum[seg_codes] += sums
-            dyad_n[seg_codes] += counts
-    with np.errstate(invalid="ignore"):
-        means = dyad_sum / dyad_n
-    del dyad_sum, dyad_n
-    # Ranks per draw: stable argsort along contiguous rows of the transposed means.
-    strength = np.ascontiguousarray(-np.nan_to_num(means, nan=-np.inf).T)
-    ranking = np.argsort(strength, axis=1, kind="stable")
-    del strength
-    ranks = np.empty_like(ranking)
-    np.put_along_axis(ranks, ranking, np.arange(1, len(starts) + 1)[None, :], axis=1)
-    rank_q = _rank_quantiles(ranks.T, q)
-    rows = pd.DataFrame(quantiles, columns=["index_p05", "index_median", "index_p95"])
-    ranks_df = pd.DataFrame(
-        {
-            "dyad": dyads[starts],
-            "rank_p05": rank_q[:, 0],
-            "rank_median": rank_q[:, 1],
-            "rank_p95": rank_q[:, 2],
-            "mean_index_median": _row_medians(means),
-        }
-    )
-    draws = pd.DataFrame(
-        {
-            "scenario": [labels[c] for c in combo],
-            "aggregation": [space.aggregations[g] for g in geometric],
-            **{f"weight_{a}": weights[:, i] for i, a in enumerate(AREAS)},
-        }
-    )
-    return rows, ranks_df, draws
+
+def monte_carlo_part(
+    scores: np.ndarray,
+    scenarios: range,
+    space: Any,
+    seed: int,
+    block_values: int = 1 << 22,
+    threads: int = 2,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One job of a split Monte Carlo: (values of every row under the draws of
+    `scenarios`, a rows x draws-of-the-part array in column order; rows with no
+    area present in every / in some scenario drawn).
+
+    `scores` holds only `scenarios` (as `scenario_scores(..., triples)` gives them),
+    so a part needs 1/jobs of the scores' memory. Same seed, same blocks and the
+    same arithmetic as `monte_carlo`, so `monte_carlo_gather` of the parts equals it.
+    """
+    labels = scenario_labels(space)
+    plan = draw_plan(space, labels, scores.shape[2], seed, block_values)
+    columns = part_columns(plan, scenarios)
+    n_rows = scores.shape[1]
+    values = np.empty((n_rows, columns[1] - columns[0]))
+    none_present = np.ones(n_rows, dtype=bool)
+    some_none = np.zeros(n_rows, dtype=bool)
+
+    def run_block(lo: int) -> None:  # blocks write disjoint rows: no block is queued
+        hi = min(lo + plan.step, n_rows)
+        filled = _fill_block(scores, scenarios.start, plan, columns, lo, hi, space.offset)
+        values[lo:hi], none_present[lo:hi], some_none[lo:hi] = filled
+
+    for _ in _in_blocks(run_block, n_rows, plan.step, threads):
+        pass
+    return values, none_present, some_none
+
+
+def monte_carlo_gather(
+    parts: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    dyads: np.ndarray,
+    space: Any,
+    seed: int,
+    n_areas: int = len(AREAS),
+    block_values: int = 1 << 22,
+    threads: int = 2,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """`monte_carlo` from the `monte_carlo_part` results of parts 0..K-1 (in order):
+    each block's columns are joined as the one job fills them, then reduced alike.
+
+    A part's values may be a memory map: only a block of rows is read at a time.
+    """
+    labels = scenario_labels(space)
+    plan = draw_plan(space, labels, n_areas, seed, block_values)
+    n_rows = len(dyads)
+    for values, every, some in parts:
+        if values.shape[0] != n_rows or len(every) != n_rows or len(some) != n_rows:
+            raise ValueError(f"a part has {values.shape[0]} rows, the panel {n_rows}")
+    if sum(values.shape[1] for values, _, _ in parts) != space.draws:
+        raise ValueError(f"the parts do not hold the {space.draws} draws")
+    none_present = np.logical_and.reduce([every for _, every, _ in parts])
+    some_none = np.logical_or.reduce([some for _, _, some in parts])
+    _, codes = _dyad_codes(dyads)
+
+    def run_block(lo: int) -> tuple:
+        hi = min(lo + plan.step, n_rows)
+        values = np.hstack([np.asarray(v[lo:hi]) for v, _, _ in parts])
+        return (
+            lo,
+            hi,
+            *_reduce_block(
+                values, none_present[lo:hi], some_none[lo:hi], codes[lo:hi], plan.positive
+            ),
+        )
+
+    blocks = _in_blocks(run_block, n_rows, plan.step, threads)
+    return _summarise(blocks, n_rows, dyads, plan, labels, space)

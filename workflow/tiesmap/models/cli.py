@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from tiesmap.core.cli import verbs, write_json, write_parquet
+from tiesmap.core.cli import read_json, verbs, write_json, write_parquet, write_text
 
 
 def cmd_covariates(args: argparse.Namespace) -> int:
@@ -34,6 +34,40 @@ def cmd_models(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     write_json(args.out, configured_models(pd.read_parquet(args.panel), config))
+    return 0
+
+
+def cmd_model_spec(args: argparse.Namespace) -> int:
+    import json
+
+    import pandas as pd
+
+    from tiesmap.core.config import load_config
+    from tiesmap.core.errors import InputError, Problem
+    from tiesmap.models.configured import configured_model
+
+    config = load_config(args.config)
+    try:
+        part = configured_model(pd.read_parquet(args.panel), config, args.spec)
+    except KeyError as err:
+        raise InputError(
+            [Problem(args.config, None, "models.specs", args.spec, err.args[0])]
+        ) from None
+    # Unrounded: the gather rounds once, as the one-job `models` verb does.
+    write_text(args.out, json.dumps(part, sort_keys=True) + "\n")
+    return 0
+
+
+def cmd_models_gather(args: argparse.Namespace) -> int:
+    from tiesmap.core.errors import InputError, Problem
+    from tiesmap.models.configured import gather_models
+
+    parts = [read_json(path) for path in args.specs]
+    for path, part in zip(args.specs, parts, strict=True):
+        if not isinstance(part, dict) or "name" not in part:
+            message = "not the result of `tiesmap model-spec`: rerun the model's job"
+            raise InputError([Problem(path, None, None, None, message)])
+    write_json(args.out, gather_models(parts))
     return 0
 
 
@@ -79,6 +113,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         report="covariates JSON",
     ).add_argument("files", nargs="*", help="NAME=PATH of present covariate files")
     verb("models", cmd_models, "fit the configured models", panel="model panel", out="models JSON")
+    p = verb(
+        "model-spec",
+        cmd_model_spec,
+        "fit one configured model (one job of a split `models`)",
+        panel="model panel",
+        out="the model's JSON",
+    )
+    p.add_argument("--spec", required=True, help="the model's name in the config")
+    verb(
+        "models-gather", cmd_models_gather, "models.json from the per-model jobs", out="models JSON"
+    ).add_argument("--specs", nargs="+", required=True, help="per-model JSON, in config order")
     verb("models-areas", cmd_models_areas, "one model per area", panel="model panel", out="JSON")
     verb(
         "models-diagnostics",

@@ -28,21 +28,45 @@ def absent_columns(panel: pd.DataFrame, spec: ModelSpec) -> list[str]:
     return [v for v in (spec.dependent, *spec.regressors) if v not in panel.columns]
 
 
+def configured_specs(config: Mapping[str, Any]) -> list[tuple[ModelSpec, bool]]:
+    """(spec, external) of every configured model, in the order models.json lists them."""
+    models = config["models"]
+    return [(spec, False) for spec in specs_from_config(models["specs"])] + [
+        (spec, True) for spec in specs_from_config(models["external_specs"])
+    ]
+
+
+def configured_model(panel: pd.DataFrame, config: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """One configured model, as one job of a split run: {"name", "model": result}, or
+    {"name", "skipped": reason} for an external spec whose covariates are absent."""
+    found = [(spec, external) for spec, external in configured_specs(config) if spec.name == name]
+    if not found:
+        raise KeyError(f"no model named {name!r} in models.specs or models.external_specs")
+    spec, external = found[0]
+    missing = absent_columns(panel, spec) if external else []
+    if missing:
+        return {"name": name, "skipped": "covariates absent: " + ", ".join(missing)}
+    return {"name": name, "model": fit_model(panel, spec, seed=config["seed"])}
+
+
+def gather_models(parts: list[dict[str, Any]]) -> dict[str, list]:
+    """{"models": fitted results, "skipped": [{"name", "reason"}]} from the
+    `configured_model` results of every configured spec, in configured order."""
+    return {
+        "models": [part["model"] for part in parts if "model" in part],
+        "skipped": [
+            {"name": part["name"], "reason": part["skipped"]} for part in parts if "skipped" in part
+        ],
+    }
+
+
 def configured_models(panel: pd.DataFrame, config: Mapping[str, Any]) -> dict[str, list]:
     """{"models": fitted results, "skipped": [{"name", "reason"}]} for the configured
-    specifications, external ones skipped when their covariates are absent."""
-    results, skipped = [], []
-    for spec in specs_from_config(config["models"]["specs"]):
-        results.append(fit_model(panel, spec, seed=config["seed"]))
-    for spec in specs_from_config(config["models"]["external_specs"]):
-        missing = absent_columns(panel, spec)
-        if missing:
-            skipped.append(
-                {"name": spec.name, "reason": "covariates absent: " + ", ".join(missing)}
-            )
-        else:
-            results.append(fit_model(panel, spec, seed=config["seed"]))
-    return {"models": results, "skipped": skipped}
+    specifications, external ones skipped when their covariates are absent (one job:
+    what `gather_models` of the per-spec jobs gives)."""
+    return gather_models(
+        [configured_model(panel, config, spec.name) for spec, _ in configured_specs(config)]
+    )
 
 
 def configured_diagnostics(panel: pd.DataFrame, config: Mapping[str, Any]) -> dict[str, Any]:
