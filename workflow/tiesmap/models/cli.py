@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from tiesmap.core.cli import read_json, verbs, write_json, write_parquet, write_text
+from tiesmap.core.cli import read_json, verbs, write_json, write_parquet
 
 
 def cmd_covariates(args: argparse.Namespace) -> int:
@@ -38,8 +38,6 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def cmd_model_spec(args: argparse.Namespace) -> int:
-    import json
-
     import pandas as pd
 
     from tiesmap.core.config import load_config
@@ -53,8 +51,8 @@ def cmd_model_spec(args: argparse.Namespace) -> int:
         raise InputError(
             [Problem(args.config, None, "models.specs", args.spec, err.args[0])]
         ) from None
-    # Unrounded: the gather rounds once, as the one-job `models` verb does.
-    write_text(args.out, json.dumps(part, sort_keys=True) + "\n")
+    # Rounded by the export policy: rounding again in the gather changes nothing.
+    write_json(args.out, part)
     return 0
 
 
