@@ -275,6 +275,25 @@ def add_alliance(
     return _assign(panel, v)
 
 
+@cites("miller2022peacesciencer", "ps_cow_war_inter")
+def add_cow_war(
+    panel: pd.DataFrame, wars: pd.DataFrame, *, coverage: tuple[int, int] | None = None
+) -> pd.DataFrame:
+    """`cow_war` = 1 when either state fights a COW inter-state war in the year, the
+    source-based counterpart of the configured `war_partner`; `inter_wars_a`, `_b` =
+    how many each state fights. Inside `coverage` (default the data's 1816-2007) a
+    state not listed fights none (0); outside it every value is NaN, since a war after
+    the data end is unobserved, not absent."""
+    from tiesmap.sources.peacesciencer import COW_WAR_YEARS
+
+    check_dyad_year_unit(panel)
+    years = coverage if coverage is not None else COW_WAR_YEARS
+    v = _state_values(panel, wars, ["inter_wars"], "cow_war_inter", years)
+    a, b = v["inter_wars_a"], v["inter_wars_b"]
+    either = np.where(np.isnan(a) | np.isnan(b), np.nan, ((a > 0) | (b > 0)).astype(float))
+    return _assign(panel, {"inter_wars_a": a, "inter_wars_b": b, "cow_war": either})
+
+
 @cites("miller2022peacesciencer", "ps_ccode_democracy")
 def add_democracy(
     panel: pd.DataFrame, democracy: pd.DataFrame, measure: str = "v2x_polyarchy"
