@@ -88,6 +88,11 @@ def test_real_file_through_the_models_covariate_step(war_file):
     assert entry["coverage"] == [1816, 2007]
     assert [w["warnum"] for w in entry["wars"]] == [227]
     assert entry["non_missing"]["cow_war"] == 4
+    # the wars listed are those of the panel's states only
+    _, report = add_external_covariates(
+        make_panel(dyads=("CHN-RUS",), years=[2003]), {WAR_COVARIATE: str(war_file)}
+    )
+    assert report[WAR_COVARIATE]["wars"] == []
 
 
 def test_a_war_year_after_the_data_end_is_refused(tmp_path):

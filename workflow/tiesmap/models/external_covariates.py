@@ -89,8 +89,12 @@ def add_external_covariates(
 
 
 def _war_report(wars: pd.DataFrame, panel: pd.DataFrame) -> dict[str, Any]:
-    """The COW wars fought in the panel's years and the years the data cover."""
+    """The COW wars fought in the panel's years by the panel's states (a war whose
+    participants are all outside the scope does not enter it), and the years the
+    data cover."""
     from tiesmap.sources.peacesciencer import COW_WAR_YEARS, war_list
 
     start, end = int(panel["year"].min()), int(panel["year"].max())
-    return {"coverage": list(COW_WAR_YEARS), "wars": war_list(wars, start, end)}
+    states = set(panel["state_a"]) | set(panel["state_b"])
+    inside = wars[wars["iso3"].isin(states)]
+    return {"coverage": list(COW_WAR_YEARS), "wars": war_list(inside, start, end)}
