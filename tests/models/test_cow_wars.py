@@ -95,6 +95,17 @@ def test_real_file_through_the_models_covariate_step(war_file):
     assert report[WAR_COVARIATE]["wars"] == []
 
 
+def test_yugoslavias_wars_reach_the_panels_serbia(war_file):
+    # the reader names COW 345 YUG to 2005; a state-system panel keeps SRB throughout
+    panel = make_panel(dyads=("BIH-SRB", "FRA-SRB", "CHN-SRB"), years=[1992, 1999, 2001])
+    out, report = add_external_covariates(panel, {WAR_COVARIATE: str(war_file)})
+    assert at(out, "BIH-SRB", 1992, "cow_war") == 1.0
+    assert at(out, "CHN-SRB", 1999, "inter_wars_b") == 1.0  # war 221 (Kosovo)
+    assert at(out, "CHN-SRB", 2001, "cow_war") == 0.0
+    kosovo = [w for w in report[WAR_COVARIATE]["wars"] if w["warnum"] == 221]
+    assert kosovo[0]["states"] == ["FRA", "SRB"]
+
+
 def test_a_war_year_after_the_data_end_is_refused(tmp_path):
     frame = pd.DataFrame(
         {"warnum": [300.0], "ccode1": [710.0], "ccode2": [365.0], "year": [2012.0]}

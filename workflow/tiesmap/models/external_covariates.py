@@ -22,6 +22,7 @@ from tiesmap.index.covariates import (
     add_ideal_point_distance,
     add_mid,
     add_sanctions,
+    wars_in_panel_codes,
 )
 from tiesmap.sources.citations import cites
 
@@ -96,5 +97,6 @@ def _war_report(wars: pd.DataFrame, panel: pd.DataFrame) -> dict[str, Any]:
 
     start, end = int(panel["year"].min()), int(panel["year"].max())
     states = set(panel["state_a"]) | set(panel["state_b"])
+    wars = wars_in_panel_codes(wars, states)
     inside = wars[wars["iso3"].isin(states)]
     return {"coverage": list(COW_WAR_YEARS), "wars": war_list(inside, start, end)}
