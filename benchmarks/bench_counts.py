@@ -9,7 +9,8 @@ activities pair the supplier, listed first, with each other participant).
 Each side runs in a fresh interpreter, so its peak memory (VmHWM) is its own,
 and the sides are interleaved round by round (best of --repeats):
 
-* tiesmap: `read_events` + `count_dyads`, as the `tie_index` rule calls them;
+* tiesmap: `count_dyads` on the parquet path, as the `dyad_scope` and
+  `sensitivity` rules call it (it streams the file in batches of 2^20 events);
 * polars (tuned): the fixed-width participant codes ('AAA;BBB;...') are read
   by position, never split; a small table of position pairs (n, i, j) per
   participant count replaces the self-join; each code becomes an integer once
@@ -79,7 +80,7 @@ def _pairs(directed: bool) -> pd.DataFrame:
 def count_tiesmap(data: Path, directed: list[str]) -> pd.DataFrame:
     from tiesmap.index import scale
 
-    counts = scale.count_dyads(scale.read_events(data), frozenset(directed))
+    counts = scale.count_dyads(data, frozenset(directed))
     out = scale.dyad_year_counts(counts, "inverse")
     names = {
         c: np.asarray(out[c].cat.categories)[out[c].cat.codes]

@@ -138,3 +138,49 @@ def test_every_workflow_verb_resolves_in_the_real_package():
         str(PACKAGE / "report" / "paper.py") not in index
         and str(PACKAGE / "report" / "notebooks.py") not in index
     )
+
+
+def test_cached_answers_equal_fresh_ones_and_follow_every_edit(package, tmp_path):
+    """The on-disk cache a no-op reads must never answer for code that has changed."""
+    cache = tmp_path / "cache" / "code_inputs.json"
+    fresh = code_inputs(package, "index")
+    assert code_inputs(package, "index", cache_file=cache) == fresh
+    assert code_inputs(package, "index", cache_file=cache) == fresh  # read back
+    stored = json.loads(cache.read_text())
+    assert list(stored["entries"].values()) == [fresh]
+
+    # A new import reaches the verb: the cached answer must not hide it.
+    cli = package / "index" / "cli.py"
+    cli.write_text(
+        cli.read_text().replace("    _setup()\n", "    _setup()\n    import tiesmap.index.unused\n")
+    )
+    edited = code_inputs(package, "index", cache_file=cache)
+    assert str(package / "index" / "unused.py") in edited
+    assert edited == code_inputs(package, "index")
+
+    # A module added to the package changes the digest too (it may shadow a name).
+    (package / "index" / "extra.py").write_text("")
+    assert json.loads(cache.read_text())["digest"] != stored["digest"]  # before: edited
+    before = json.loads(cache.read_text())["digest"]
+    code_inputs(package, "index", cache_file=cache)
+    assert json.loads(cache.read_text())["digest"] != before
+
+
+def test_a_damaged_cache_is_recomputed(package, tmp_path):
+    cache = tmp_path / "code_inputs.json"
+    cache.write_text("{not json")
+    assert code_inputs(package, "index", cache_file=cache) == code_inputs(package, "index")
+    assert json.loads(cache.read_text())["entries"]
+
+
+def test_notebook_edits_reach_the_cached_answer(package, tmp_path):
+    cache = tmp_path / "code_inputs.json"
+    notebook = tmp_path / "nb.ipynb"
+    cell = {"cell_type": "code", "source": "import numpy\n", "metadata": {}, "outputs": []}
+    notebook.write_text(json.dumps({"cells": [cell]}))
+    plain = code_inputs(package, "index", notebook=notebook, cache_file=cache)
+    cell["source"] = "from tiesmap.index import unused\n"
+    notebook.write_text(json.dumps({"cells": [cell]}))
+    with_import = code_inputs(package, "index", notebook=notebook, cache_file=cache)
+    assert str(package / "index" / "unused.py") in with_import
+    assert str(package / "index" / "unused.py") not in plain

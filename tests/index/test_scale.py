@@ -185,6 +185,60 @@ def test_inputs_as_frame_arrow_or_parquet_agree(codebook, tmp_path):
         pd.testing.assert_frame_equal(frame, frames[0])
 
 
+def _assert_same_counts(got: scale.DyadCounts, expected: scale.DyadCounts) -> None:
+    assert got.states == expected.states
+    assert (got.first_year, got.last_year) == (expected.first_year, expected.last_year)
+    assert (got.events_before, got.events_after) == (expected.events_before, expected.events_after)
+    for name, values in expected.arrays.items():
+        if name in ("wi", "mi"):  # sums of 1/(n-1), added batch by batch
+            np.testing.assert_allclose(got.arrays[name], values, rtol=1e-13, atol=1e-13)
+        else:  # whole counts: exact in any order
+            np.testing.assert_array_equal(got.arrays[name], values)
+    np.testing.assert_allclose(got.tiv, expected.tiv, rtol=1e-13)
+
+
+@pytest.mark.parametrize("batch", [1, 7, 64])
+def test_counts_in_batches_equal_one_pass(tmp_path, batch):
+    """Streaming in batches (what bounds memory on millions of events) changes no count,
+    whether the events come as a frame or are read from parquet in batches."""
+    events = random_events(11, n_events=300, max_n=6)
+    events.loc[5, "participants"] = "CHN;RUS;CHN"  # a repeated state: counted once
+    path = tmp_path / "events.parquet"
+    events.to_parquet(path, row_group_size=50)
+    whole = scale.count_dyads(events, DIRECTED, first_year=START + 2, last_year=END - 2)
+    assert whole.events_before > 0 and whole.events_after > 0
+    for source in (events, path):
+        streamed = scale.count_dyads(
+            source, DIRECTED, first_year=START + 2, last_year=END - 2, batch_events=batch
+        )
+        _assert_same_counts(streamed, whole)
+    default_years = scale.count_dyads(path, DIRECTED, batch_events=batch)
+    _assert_same_counts(default_years, scale.count_dyads(events, DIRECTED))
+
+
+def test_counts_by_given_months_in_batches():
+    events = random_events(12, n_events=120)
+    months = np.arange(len(events), dtype=np.int64) % 36 + START * 12
+    whole = scale.count_dyads(events, DIRECTED, months_per_bin=3, months=months)
+    streamed = scale.count_dyads(events, DIRECTED, months_per_bin=3, months=months, batch_events=9)
+    _assert_same_counts(streamed, whole)
+    assert whole.first_year == START and whole.last_year == START + 2
+    with pytest.raises(ValueError, match="one value per event"):
+        scale.count_dyads(events, DIRECTED, months=months[:-1], batch_events=9)
+    with pytest.raises(ValueError, match="one value per event"):
+        scale.count_dyads(events, DIRECTED, months=np.r_[months, months[:1]], batch_events=9)
+
+
+def test_a_bad_list_is_reported_at_its_row_in_any_batch(tmp_path):
+    events = random_events(13, n_events=40)
+    events.loc[33, "participants"] = "CHN;RU"
+    path = tmp_path / "events.parquet"
+    events.to_parquet(path)
+    for source in (events, path):
+        with pytest.raises(ValueError, match=r"participants in row 33: 'CHN;RU'"):
+            scale.count_dyads(source, DIRECTED, batch_events=10)
+
+
 @pytest.mark.parametrize(
     ("column", "value", "message"),
     [

@@ -44,6 +44,7 @@ from tiesmap.core.reproducible import fixed_environment
 os.environ.update(fixed_environment(config["paper"]["source_date_epoch"]))
 ENV = "../envs/tiesmap.yaml"
 PACKAGE = "workflow/tiesmap"
+CODE_INPUTS_CACHE = ".snakemake/tiesmap/code_inputs.json"
 
 
 from tiesmap.core.codedeps import code_inputs
@@ -53,8 +54,9 @@ def code_for(verb, *modules, notebook=None):
     """The package files a rule running `tiesmap <verb>` executes, derived from the
     imports of the verb's handler (never listed by hand), so that editing any of
     them reruns exactly the rules that depend on it. `modules` names modules the
-    verb loads by name at run time; `notebook` adds a notebook's own imports."""
-    return code_inputs(PACKAGE, verb, modules, notebook)
+    verb loads by name at run time; `notebook` adds a notebook's own imports. The
+    answers are cached under the digest of the package's files (CODE_INPUTS_CACHE)."""
+    return code_inputs(PACKAGE, verb, modules, notebook, CODE_INPUTS_CACHE)
 
 
 def coder_file(coder):

@@ -13,7 +13,10 @@ at start-up without importing pandas.
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
+import os
+import tempfile
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -196,6 +199,7 @@ def code_inputs(
     verb: str,
     extra: Iterable[str] = (),
     notebook: str | Path | None = None,
+    cache_file: str | Path | None = None,
 ) -> list[str]:
     """Files whose edit must rerun a rule that runs ``tiesmap <verb>``.
 
@@ -203,8 +207,67 @@ def code_inputs(
     module, say), which no import statement shows. The dispatcher and the stage
     command-line modules import every stage's verbs; only the verb's own handler
     counts, so their imports are followed no further than `verb_modules` does.
+
+    With ``cache_file`` the answer is kept on disk under the digest of every
+    package file's path and content (and the notebook's), so a workflow started
+    again on unchanged code reads it instead of parsing the package (most of a
+    no-op's own cost); any edit, added or removed file changes the digest.
     """
-    package_dir = Path(package_dir)
+    extra = tuple(extra)
+    if cache_file is None:
+        return _code_inputs(Path(package_dir), verb, extra, notebook)
+    digest = package_digest(Path(package_dir))
+    notebook_digest = (
+        hashlib.sha256(Path(notebook).read_bytes()).hexdigest() if notebook is not None else None
+    )
+    key = "\t".join([verb, ",".join(sorted(extra)), str(notebook or ""), notebook_digest or ""])
+    stored = _read_cache(Path(cache_file))
+    entries = stored.get("entries", {}) if stored.get("digest") == digest else {}
+    if key not in entries:
+        entries[key] = _code_inputs(Path(package_dir), verb, extra, notebook)
+        _write_cache(Path(cache_file), {"digest": digest, "entries": entries})
+    return list(entries[key])
+
+
+def package_digest(package_dir: Path) -> str:
+    """sha256 over the relative path and content of every ``.py`` file of the package:
+    what `code_inputs` reads. Hashed once per version of the files (every rule asks)."""
+    files = sorted(package_dir.rglob("*.py"))
+    versions = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    return _digest(package_dir, versions)
+
+
+@cache
+def _digest(package_dir: Path, versions: tuple[tuple[str, int, int], ...]) -> str:
+    digest = hashlib.sha256()
+    for name, _, _ in versions:
+        path = Path(name)
+        digest.update(str(path.relative_to(package_dir)).encode())
+        digest.update(b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _read_cache(path: Path) -> dict:
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return stored if isinstance(stored, dict) else {}
+
+
+def _write_cache(path: Path, content: dict) -> None:
+    """Replace the cache in one step (jobs that start the workflow at once may race)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump(content, out, sort_keys=True)
+    os.replace(tmp, path)
+
+
+def _code_inputs(
+    package_dir: Path, verb: str, extra: tuple[str, ...], notebook: str | Path | None
+) -> list[str]:
     stages = stage_cli_modules(package_dir)
     owners = [name for name, path in stages.items() if verb in _cli_functions(path)[1]]
     if not owners:

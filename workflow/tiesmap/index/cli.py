@@ -42,14 +42,13 @@ def cmd_dyads(args: argparse.Namespace) -> int:
 
 
 def cmd_scope(args: argparse.Namespace) -> int:
-    import pandas as pd
 
     from tiesmap.core.config import panel_dyads
     from tiesmap.index.dyads import directed_activities
     from tiesmap.index.scale import count_dyads, scope_from_counts
 
     config, codebook = setup(args)
-    counts = count_dyads(pd.read_parquet(args.events), directed_activities(codebook))
+    counts = count_dyads(args.events, directed_activities(codebook))  # streamed from disk
     rule = config["index"]["multilateral_weight"]
     write_json(args.out, scope_from_counts(counts, panel_dyads(config), rule))
     return 0
@@ -99,7 +98,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     # One count of the events serves every scenario: it holds all three
     # multilateral rules, in bins fine enough for every window length.
     counts = count_dyads(
-        pd.read_parquet(args.events),
+        args.events,  # streamed from disk
         directed_activities(codebook),
         months_per_bin=months_per_bin_for(space.window_months),
     )

@@ -133,13 +133,14 @@ def _string_chunks(column: pa.ChunkedArray, name: str) -> Iterator[tuple[np.ndar
         yield offsets - first, data
 
 
-def _participant_codes(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+def _participant_codes(column: pa.ChunkedArray, row: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """All listed participants as 3-letter codes 0..26^3-1 (flat, uint16), and n per event.
 
     A list of n codes is 4n - 1 bytes; with the separators dropped, the bytes of
-    all lists are one stream of letter triples.
+    all lists are one stream of letter triples. `row` numbers the column's first
+    value in error messages.
     """
-    codes, counts, row = [], [], 0
+    codes, counts = [], []
     for offsets, data in _string_chunks(column, "participants"):
         lengths = np.diff(offsets)
         n = (lengths + 1) >> 2
@@ -371,43 +372,141 @@ def _pair_keys(
         yield rows, keys
 
 
-def count_dyads(
-    events: EventsLike,
-    directed: Iterable[str] = frozenset(),
-    first_year: int | None = None,
-    last_year: int | None = None,
-    months_per_bin: int = 12,
-    months: np.ndarray | None = None,
-) -> DyadCounts:
-    """Count the dyad-events of `events` (DataFrame, Arrow table or parquet path)
-    per dyad x bin x area under all three multilateral rules in one pass.
+_BATCH_EVENTS = 1 << 20  # events per batch of `count_dyads`: bounds its memory
 
-    Each event is dated by the midpoint of `date_start`, as in `expand_to_dyads`
-    (or by `months`: months since year 0, one per event, e.g. its last active month);
-    events outside [first_year, last_year] (default: the years present) are
-    left out and counted in `events_before` / `events_after`. Activities in
-    `directed` pair the first listed participant with each other one.
+
+def _event_batches(
+    events: pa.Table | str | Path, batch_events: int, columns: Sequence[str] | None = None
+) -> Iterator[pa.Table]:
+    """`events` in batches of exactly `batch_events` rows (the last one shorter), in order.
+
+    A parquet path is streamed from disk (only `columns` of EVENT_COLUMNS,
+    categorical ones as dictionaries), so memory does not grow with the file; its
+    row groups are regrouped, so the batches do not depend on how the file was
+    written. A table is sliced without copying.
     """
-    if months_per_bin not in (1, 2, 3, 4, 6, 12):
-        raise ValueError("months_per_bin must divide 12")
-    table = _as_table(events)
-    missing = {"participants", "date_start", "activity", "area", "format", "follow_up"} - set(
-        table.column_names
-    )
-    if missing:
-        raise ValueError(f"events lack columns {sorted(missing)}")
-    codes, n = _participant_codes(table["participants"])
+    if not isinstance(events, str | Path):
+        for lo in range(0, max(events.num_rows, 1), batch_events):
+            yield events.slice(lo, batch_events)
+        return
+    names = pq.read_schema(events).names
+    wanted = [c for c in (columns or EVENT_COLUMNS) if c in names]
+    reader = pq.ParquetFile(events, read_dictionary=[c for c in CATEGORICAL_COLUMNS if c in wanted])
+    held: list[pa.RecordBatch] = []
+    rows, yielded = 0, False
+    for batch in reader.iter_batches(batch_size=batch_events, columns=wanted):
+        held.append(batch)
+        rows += batch.num_rows
+        while rows >= batch_events:
+            table = pa.Table.from_batches(held)
+            yield table.slice(0, batch_events)
+            rest = table.slice(batch_events)
+            held, rows, yielded = rest.to_batches(), rest.num_rows, True
+    if rows:
+        yield pa.Table.from_batches(held)
+    elif not yielded:  # an empty file
+        yield reader.read(columns=wanted)
+
+
+class _Accumulator:
+    """The counts of `count_dyads`, filled batch by batch.
+
+    One integer buffer (`total`) collects the pair keys of one event class
+    (n, format, follow-up) chunk by chunk -- densely (bincount) when a chunk is
+    large, else at its distinct keys only -- and `flush` moves them to the
+    float accumulators at the cells touched (or everywhere, if any chunk was
+    dense), resetting only those cells. Classes are flushed at the end of each
+    batch, so the result is the same for any input of at most one batch and
+    deterministic for a given batch size.
+    """
+
+    def __init__(self, n_cells: int, n_tiv: int) -> None:
+        self.n_cells = n_cells
+        self.acc = {name: np.zeros(n_cells) for name in COUNT_FIELDS}
+        self.tiv = np.zeros(n_tiv)
+        self.total = np.zeros(n_cells, dtype=np.int64)
+        self.touched: list[np.ndarray] = []
+        self.dense = False
+        self.collected = 0  # keys since the last flush
+
+    def collect(self, keys: np.ndarray) -> None:
+        self.collected += keys.size
+        if self.dense or (keys.size + sum(t.size for t in self.touched)) * 64 >= self.n_cells:
+            self.total += np.bincount(keys, minlength=self.n_cells)
+            self.dense = True
+        else:
+            found, times = np.unique(keys, return_counts=True)
+            self.total[found] += times
+            self.touched.append(found)
+
+    def flush(self, size: int, multi: bool, followed: bool) -> None:
+        if not self.dense and not self.touched:
+            return
+        if self.dense:
+            # Many keys: whole arrays (contiguous); few: only the cells counted.
+            # Adding 0.0 to the cells not counted changes nothing either way.
+            many = self.collected * 4 >= self.n_cells
+            where: Any = slice(None) if many else np.flatnonzero(self.total)
+        else:
+            touched = self.touched
+            where = np.unique(np.concatenate(touched)) if len(touched) > 1 else touched[0]
+        count = self.total[where]
+        acc = self.acc
+        cls = "2" if size <= 2 else "m"
+        acc["w" + cls][where] += count
+        if multi:
+            acc["m" + cls][where] += count
+        if followed:
+            acc["f" + cls][where] += count
+        if size > 2:
+            share = count * (1.0 / (size - 1))
+            acc["wi"][where] += share
+            if multi:
+                acc["mi"][where] += share
+        self.total[where] = 0
+        self.touched.clear()
+        self.dense = False
+        self.collected = 0
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """Where a dyad x bin x area cell sits in the flat count arrays."""
+
+    lookup: np.ndarray  # 3-letter code -> state position (-1: absent)
+    tri: np.ndarray  # state position i -> offset of the dyads (i, .) minus i + 1
+    first_year: int
+    last_year: int
+    months_per_bin: int
+    per_dyad: int
+
+
+def _batch_years(table: pa.Table, months: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Year and month (1-12) of each event of a batch: its date's midpoint, or `months`."""
     if months is None:
-        year, month = _date_parts(table["date_start"])
+        return _date_parts(table["date_start"])
+    return (months // 12).astype(np.int32), (months % 12 + 1).astype(np.int32)
+
+
+def _count_batch(
+    table: pa.Table,
+    months: np.ndarray | None,
+    directed: Sequence[str],
+    grid: _Grid,
+    accumulator: _Accumulator,
+    row0: int,
+    parsed: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> None:
+    """Add the dyad-events of one batch of events to `accumulator` (`parsed`: its
+    participant codes, counts, years and months, when the first pass kept them)."""
+    if parsed is None:
+        codes, n = _participant_codes(table["participants"], row0)
+        year, month = _batch_years(table, months)
     else:
-        months = np.asarray(months, dtype=np.int64)
-        if months.shape != (len(n),):
-            raise ValueError("months needs one value per event")
-        year, month = (months // 12).astype(np.int32), (months % 12 + 1).astype(np.int32)
+        codes, n, year, month = parsed
     area = _category_codes(table["area"], AREAS)
     if np.any(area < 0):
         raise ValueError(f"unknown area in events (expected one of {', '.join(AREAS)})")
-    directed = sorted(set(directed))
     is_directed = (
         _category_codes(table["activity"], directed) >= 0
         if directed
@@ -420,82 +519,14 @@ def count_dyads(
         if "tiv" in table.column_names
         else np.zeros(len(n))
     )
-
-    seen = np.zeros(_CODE_SPACE, dtype=bool)
-    seen[codes] = True
-    present = np.flatnonzero(seen)
-    lookup = np.full(_CODE_SPACE, -1, dtype=np.int16)
-    lookup[present] = np.arange(present.size, dtype=np.int16)
-    states = tuple(
-        chr(65 + c // 676) + chr(65 + c // 26 % 26) + chr(65 + c % 26) for c in present.tolist()
-    )
-    flat = lookup[codes]
+    flat = grid.lookup[codes]
     del codes
     starts = np.cumsum(n) - n
-
-    if first_year is None:
-        first_year = int(year.min()) if year.size else 0
-    if last_year is None:
-        last_year = int(year.max()) if year.size else first_year
-    if last_year < first_year:
-        raise ValueError("last_year is before first_year")
-    n_states = len(states)
-    n_dyads = n_states * (n_states - 1) // 2
-    n_bins = (last_year - first_year + 1) * (12 // months_per_bin)
     n_areas = len(AREAS)
-    per_dyad = n_bins * n_areas
-    n_cells = n_dyads * per_dyad
-    lo_index = np.arange(n_states, dtype=np.int64)
-    tri = lo_index * (2 * n_states - lo_index - 1) // 2 - lo_index - 1
     cell = (
-        (year.astype(np.int64) - first_year) * 12 + month - 1
-    ) // months_per_bin * n_areas + area
-    inside = (year >= first_year) & (year <= last_year)
-
-    acc = {name: np.zeros(n_cells) for name in COUNT_FIELDS}
-    tiv_acc = np.zeros(n_dyads * n_bins)
-
-    # One count buffer for the whole call: a class's pair keys are added to it chunk
-    # by chunk, densely (bincount) when a chunk is large, else at its distinct keys
-    # only; the class's counts then go to the accumulators at the cells it touched
-    # (or everywhere, if any chunk was dense), and only those cells are reset.
-    total = np.zeros(n_cells, dtype=np.int64)
-    touched: list[np.ndarray] = []
-    dense = False
-
-    def add(size: int, multi: bool, followed: bool) -> None:
-        nonlocal dense
-        if not dense and not touched:
-            return
-        if dense:
-            where: Any = slice(None)
-        else:
-            where = np.unique(np.concatenate(touched)) if len(touched) > 1 else touched[0]
-        count = total[where]
-        cls = "2" if size <= 2 else "m"
-        acc["w" + cls][where] += count
-        if multi:
-            acc["m" + cls][where] += count
-        if followed:
-            acc["f" + cls][where] += count
-        if size > 2:
-            share = count * (1.0 / (size - 1))
-            acc["wi"][where] += share
-            if multi:
-                acc["mi"][where] += share
-        total[where] = 0
-        touched.clear()
-        dense = False
-
-    def collect(keys: np.ndarray) -> None:
-        nonlocal dense
-        if dense or (keys.size + sum(t.size for t in touched)) * 64 >= n_cells:
-            total[:] += np.bincount(keys, minlength=n_cells)
-            dense = True
-        else:
-            found, times = np.unique(keys, return_counts=True)
-            total[found] += times
-            touched.append(found)
+        (year.astype(np.int64) - grid.first_year) * 12 + month - 1
+    ) // grid.months_per_bin * n_areas + area
+    inside = (year >= grid.first_year) & (year <= grid.last_year)
 
     # One block of events per class (n, format, follow-up, directed); blocks that
     # differ only in `directed` are adjacent and share one count.
@@ -519,7 +550,7 @@ def count_dyads(
         size, multi, followed, dir_flag = k >> 3, bool(k >> 2 & 1), bool(k >> 1 & 1), bool(k & 1)
         if current != (size, multi, followed):
             if current is not None:
-                add(*current)
+                accumulator.flush(*current)
             current = (size, multi, followed)
         rows = rows_in[lo:hi]
         offsets = starts[rows]
@@ -537,7 +568,7 @@ def count_dyads(
                 bad = unordered[repeated]
                 _count_repeated(
                     columns[:, bad].T, rows[bad], is_directed, is_multi, follow, tiv, cell,
-                    tri, per_dyad, n_areas, acc, tiv_acc,
+                    grid.tri, grid.per_dyad, n_areas, accumulator.acc, accumulator.tiv,
                 )  # fmt: skip
                 keep = np.ones(len(rows), dtype=bool)
                 keep[bad] = False
@@ -546,17 +577,116 @@ def count_dyads(
             if not dir_flag:  # undirected pairs are the pairs of the sorted list
                 columns[:, unordered] = srt.T
         row_tiv = tiv[rows]
-        for chunk, keys in _pair_keys(columns, cell[rows], size, dir_flag, tri, per_dyad):
-            collect(keys.ravel())
+        for chunk, keys in _pair_keys(columns, cell[rows], size, dir_flag, grid.tri, grid.per_dyad):
+            accumulator.collect(keys.ravel())
             chunk_tiv = row_tiv[chunk]
             if np.any(chunk_tiv):
-                tiv_acc += np.bincount(
+                accumulator.tiv += np.bincount(
                     (keys // n_areas).ravel(),
                     weights=np.tile(chunk_tiv, keys.shape[0]),
-                    minlength=tiv_acc.size,
+                    minlength=accumulator.tiv.size,
                 )
     if current is not None:
-        add(*current)
+        accumulator.flush(*current)
+
+
+def count_dyads(
+    events: EventsLike,
+    directed: Iterable[str] = frozenset(),
+    first_year: int | None = None,
+    last_year: int | None = None,
+    months_per_bin: int = 12,
+    months: np.ndarray | None = None,
+    batch_events: int = _BATCH_EVENTS,
+) -> DyadCounts:
+    """Count the dyad-events of `events` (DataFrame, Arrow table or parquet path)
+    per dyad x bin x area under all three multilateral rules.
+
+    Each event is dated by the midpoint of `date_start`, as in `expand_to_dyads`
+    (or by `months`: months since year 0, one per event, e.g. its last active month);
+    events outside [first_year, last_year] (default: the years present) are
+    left out and counted in `events_before` / `events_after`. Activities in
+    `directed` pair the first listed participant with each other one.
+
+    The events are read twice, in batches of `batch_events`: once for the states
+    and years present (which fix the shape of the counts), once to count. Memory
+    is the counts plus one batch, whatever the number of events (a parquet path
+    is streamed from disk).
+    """
+    if months_per_bin not in (1, 2, 3, 4, 6, 12):
+        raise ValueError("months_per_bin must divide 12")
+    source: pa.Table | str | Path
+    if not isinstance(events, str | Path):
+        source = _as_table(events)
+    elif pq.ParquetFile(events).metadata.num_rows <= batch_events:
+        source = read_events(events)  # one batch: read once, not once per pass
+    else:
+        source = events
+    names = pq.read_schema(source).names if isinstance(source, str | Path) else source.column_names
+    missing = {"participants", "date_start", "activity", "area", "format", "follow_up"} - set(names)
+    if missing:
+        raise ValueError(f"events lack columns {sorted(missing)}")
+    if months is not None:
+        months = np.asarray(months, dtype=np.int64)
+
+    def batches(
+        columns: Sequence[str] | None = None,
+    ) -> Iterator[tuple[pa.Table, np.ndarray | None, int]]:
+        row = 0
+        for table in _event_batches(source, batch_events, columns):
+            part = None if months is None else months[row : row + table.num_rows]
+            if part is not None and part.shape != (table.num_rows,):
+                raise ValueError("months needs one value per event")
+            yield table, part, row
+            row += table.num_rows
+        if months is not None and months.shape != (row,):
+            raise ValueError("months needs one value per event")
+
+    # Pass 1: which states and years occur.
+    seen = np.zeros(_CODE_SPACE, dtype=bool)
+    year_counts = np.zeros(10_000, dtype=np.int64)
+    single = isinstance(source, pa.Table) and source.num_rows <= batch_events
+    parsed = None  # one batch: what this pass parses serves the second too
+    for table, part, row in batches(None if single else ("participants", "date_start")):
+        codes, n = _participant_codes(table["participants"], row)
+        seen[codes] = True
+        year, month = _batch_years(table, part)
+        year_counts += np.bincount(np.clip(year, 0, 9_999), minlength=10_000)
+        if single:
+            parsed = (codes, n, year, month)
+    present = np.flatnonzero(seen)
+    years_present = np.flatnonzero(year_counts)
+    if first_year is None:
+        first_year = int(years_present[0]) if years_present.size else 0
+    if last_year is None:
+        last_year = int(years_present[-1]) if years_present.size else first_year
+    if last_year < first_year:
+        raise ValueError("last_year is before first_year")
+
+    lookup = np.full(_CODE_SPACE, -1, dtype=np.int16)
+    lookup[present] = np.arange(present.size, dtype=np.int16)
+    states = tuple(
+        chr(65 + c // 676) + chr(65 + c // 26 % 26) + chr(65 + c % 26) for c in present.tolist()
+    )
+    n_states = len(states)
+    n_dyads = n_states * (n_states - 1) // 2
+    n_bins = (last_year - first_year + 1) * (12 // months_per_bin)
+    n_areas = len(AREAS)
+    lo_index = np.arange(n_states, dtype=np.int64)
+    grid = _Grid(
+        lookup=lookup,
+        tri=lo_index * (2 * n_states - lo_index - 1) // 2 - lo_index - 1,
+        first_year=first_year,
+        last_year=last_year,
+        months_per_bin=months_per_bin,
+        per_dyad=n_bins * n_areas,
+    )
+
+    # Pass 2: count.
+    accumulator = _Accumulator(n_dyads * grid.per_dyad, n_dyads * n_bins)
+    chosen = sorted(set(directed))
+    for table, part, row in batches():
+        _count_batch(table, part, chosen, grid, accumulator, row, parsed)
 
     shape = (n_dyads, n_bins, n_areas)
     return DyadCounts(
@@ -564,10 +694,10 @@ def count_dyads(
         first_year=first_year,
         last_year=last_year,
         months_per_bin=months_per_bin,
-        arrays={name: values.reshape(shape) for name, values in acc.items()},
-        tiv=tiv_acc.reshape(n_dyads, n_bins),
-        events_before=int(np.sum(year < first_year)),
-        events_after=int(np.sum(year > last_year)),
+        arrays={name: values.reshape(shape) for name, values in accumulator.acc.items()},
+        tiv=accumulator.tiv.reshape(n_dyads, n_bins),
+        events_before=int(year_counts[: max(first_year, 0)].sum()),
+        events_after=int(year_counts[min(last_year + 1, 10_000) :].sum()),
     )
 
 
