@@ -37,6 +37,7 @@ def test_project_config_and_codebook_are_valid(config, codebook):
         (lambda c: c["codings"].update(dir="../elsewhere"), "codings.dir"),
         (lambda c: c.update(codebook="/etc/passwd"), "codebook"),
         (lambda c: c["focal_states"].append("china"), "focal_states.4"),
+        (lambda c: c.update(wars_from="ucdp"), "wars_from"),
     ],
 )
 def test_bad_config_names_the_key(config, change, key):

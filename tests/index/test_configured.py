@@ -17,7 +17,7 @@ from tiesmap.index.dyads import directed_activities
 from tiesmap.index.index import pca_weights, tie_intensity
 from tiesmap.models.configured import absent_columns, configured_models
 from tiesmap.models.models import specs_from_config
-from tiesmap.report.model_outputs import MODELS_NOTE, model_table
+from tiesmap.report.model_outputs import covariates_note, model_table
 from tiesmap.sources.linking import involves, scope_states
 
 FITTED = TINY[0]
@@ -80,7 +80,7 @@ def test_an_external_model_without_its_covariates_is_skipped_with_the_reason(con
 def test_the_models_table_names_the_skipped_models_in_its_notes():
     skipped = [{"name": "trade_model", "reason": "covariates absent: trade_a"}]
     text = model_table("models", {"models": [FITTED], "skipped": skipped})
-    assert MODELS_NOTE in text
+    assert covariates_note([FITTED]) in text
     assert r"not estimated here: trade\_model (covariates absent: trade\_a)." in text
     areas = model_table(
         "areas", {"models": [FITTED], "skipped": [{"dependent": "x_y", "reason": "r"}]}

@@ -3,7 +3,7 @@ import os
 import sys
 from pathlib import Path
 
-from tiesmap.core.config import EXTERNAL_COVARIATES, check_config
+from tiesmap.core.config import check_config, covariate_names
 from tiesmap.core.errors import InputError
 
 try:
@@ -100,9 +100,10 @@ MANIFEST = load_manifest(MANIFEST_FILE)
 PROVIDED_FILES = [e.path for e in MANIFEST if e.provided]
 SOURCE_FILES = present_files(MANIFEST, config["sources"]["use"])
 USED_SOURCES = sorted(SOURCE_FILES)
-COVARIATE_FILES = present_files(MANIFEST, EXTERNAL_COVARIATES, by="name")
+COVARIATE_NAMES = covariate_names(config)
+COVARIATE_FILES = present_files(MANIFEST, COVARIATE_NAMES, by="name")
 ABSENT_LINE = absent_sources_line(
-    *absent_sources(MANIFEST, config["sources"]["use"], EXTERNAL_COVARIATES)
+    *absent_sources(MANIFEST, config["sources"]["use"], COVARIATE_NAMES)
 )
 if ABSENT_LINE:
     sys.stderr.write(f"{ABSENT_LINE}\n")

@@ -233,6 +233,7 @@ rule scope_text:
     input:
         index=scoped("data/processed/tie_index.parquet"),
         codings_scope=scoped("data/processed/codings_scope.json"),
+        covariates=scoped("results/data/covariates.json"),
         config=CONFIG_FILE,
         code=code_for("scope-text"),
     output:
@@ -247,7 +248,8 @@ rule scope_text:
         tiesmap=TIESMAP,
     shell:
         "{params.tiesmap} scope-text --config {input.config} --index {input.index}"
-        " --codings-scope {input.codings_scope} --out {output} 2> {log}"
+        " --codings-scope {input.codings_scope} --covariates {input.covariates}"
+        " --out {output} 2> {log}"
 
 
 rule table_scope:

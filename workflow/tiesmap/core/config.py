@@ -28,6 +28,16 @@ EXTERNAL_COVARIATES = (
     "unga_ideal_points",
     "gsdb_sanctions",
 )
+# COW inter-state wars (`cow_war`): joined only in a scope whose config says
+# `wars_from: cow_war_inter`, so the pilot's model panel and report stay as they were.
+WAR_COVARIATE = "peacesciencer_cow_war_inter"
+
+
+def covariate_names(config: dict[str, Any]) -> tuple[str, ...]:
+    """The manifest names of the covariate files a build joins under `config`."""
+    if config.get("wars_from") == "cow_war_inter":
+        return (*EXTERNAL_COVARIATES, WAR_COVARIATE)
+    return EXTERNAL_COVARIATES
 
 
 def check_config(config: dict[str, Any], source: str = "config/config.yaml") -> dict[str, Any]:

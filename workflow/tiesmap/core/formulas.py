@@ -62,7 +62,7 @@ def parse_formula(formula: str) -> ParsedFormula:
 
 # Regressors that switch on where a war is fought: wartime support is coded only
 # for such wars, so regressing it on them measures the definition, not a relation.
-WAR_REGRESSORS = ("war_partner", "at_war", "war_involvement")
+WAR_REGRESSORS = ("war_partner", "cow_war", "at_war", "war_involvement")
 # Columns derived from one area's events (tiesmap.index.index, tiesmap.index.scale).
 AREA_PREFIXES = ("n", "window", "tie", "score", "lasting", "quantity", "uncollected")
 

@@ -275,6 +275,51 @@ def add_alliance(
     return _assign(panel, v)
 
 
+def wars_in_panel_codes(wars: pd.DataFrame, states: set[str]) -> pd.DataFrame:
+    """The war table with each participant under the ISO3 code the panel uses.
+
+    The peacesciencer reader splits a COW code by year (365 is SUN to 1991, 345 is YUG
+    to 2005), while a panel that follows the state system keeps one continuing state
+    (`tiesmap.core.statesystem.cow_iso3`: RUS, SRB). Without this, Yugoslavia's wars
+    of 1992 and 1999 would find no panel state and Serbia's dyads would read 0."""
+    if "ccode" not in wars.columns or wars.empty:
+        return wars
+    from tiesmap.core.statesystem import cow_iso3
+
+    foreign = ~wars["iso3"].isin(states)
+    codes = {int(c): cow_iso3(int(c)) for c in wars.loc[foreign, "ccode"].unique()}
+    panel_code = wars.loc[foreign, "ccode"].astype(int).map(codes)
+    renamed = wars.assign(iso3=wars["iso3"].mask(foreign & panel_code.notna(), panel_code))
+    renamed = renamed.astype({"iso3": str})
+    if not renamed.duplicated(["iso3", "year"]).any():
+        return renamed
+    return renamed.groupby(["iso3", "year"], as_index=False, sort=True).agg(
+        ccode=("ccode", "first"),
+        inter_wars=("inter_wars", "sum"),
+        warnums=("warnums", lambda w: ";".join(sorted(set(";".join(w).split(";")), key=int))),
+    )
+
+
+@cites("miller2022peacesciencer", "ps_cow_war_inter")
+def add_cow_war(
+    panel: pd.DataFrame, wars: pd.DataFrame, *, coverage: tuple[int, int] | None = None
+) -> pd.DataFrame:
+    """`cow_war` = 1 when either state fights a COW inter-state war in the year, the
+    source-based counterpart of the configured `war_partner`; `inter_wars_a`, `_b` =
+    how many each state fights. Inside `coverage` (default the data's 1816-2007) a
+    state not listed fights none (0); outside it every value is NaN, since a war after
+    the data end is unobserved, not absent."""
+    from tiesmap.sources.peacesciencer import COW_WAR_YEARS
+
+    check_dyad_year_unit(panel)
+    years = coverage if coverage is not None else COW_WAR_YEARS
+    wars = wars_in_panel_codes(wars, set(panel["state_a"]) | set(panel["state_b"]))
+    v = _state_values(panel, wars, ["inter_wars"], "cow_war_inter", years)
+    a, b = v["inter_wars_a"], v["inter_wars_b"]
+    either = np.where(np.isnan(a) | np.isnan(b), np.nan, ((a > 0) | (b > 0)).astype(float))
+    return _assign(panel, {"inter_wars_a": a, "inter_wars_b": b, "cow_war": either})
+
+
 @cites("miller2022peacesciencer", "ps_ccode_democracy")
 def add_democracy(
     panel: pd.DataFrame, democracy: pd.DataFrame, measure: str = "v2x_polyarchy"

@@ -137,6 +137,26 @@ def _clip_negative_eigenvalues(matrix: FloatArray) -> FloatArray:
     return _symmetric((vectors * np.clip(values, 0.0, None)) @ vectors.T)
 
 
+# Negative eigenvalues smaller than this share of the largest one are rounding error.
+PSD_TOLERANCE = 1e-12
+
+
+def clip_if_not_psd(vcov: ArrayLike) -> tuple[FloatArray, float | None]:
+    """(variance, its most negative eigenvalue) with negative eigenvalues set to zero
+    (Cameron, Gelbach & Miller 2011) when the matrix is not positive semi-definite
+    beyond rounding; (the matrix unchanged, None) when it is, so a valid estimate is
+    returned bit for bit. The inclusion-exclusion estimators (dyad-robust, two-way)
+    are not PSD by construction: with few states, or a regressor that varies only on
+    the dyads of one state, their meat can be negative."""
+    matrix = _symmetric(_as_2d(vcov))
+    values = np.linalg.eigvalsh(matrix)
+    scale = float(np.max(np.abs(values))) if values.size else 0.0
+    lowest = float(values.min()) if values.size else 0.0
+    if scale == 0.0 or lowest >= -PSD_TOLERANCE * scale:
+        return np.asarray(vcov, dtype=float), None
+    return _clip_negative_eigenvalues(matrix), lowest
+
+
 def _standard_errors(vcov: FloatArray, what: str) -> FloatArray:
     diag = np.diag(vcov).copy()
     if np.any(diag < 0):

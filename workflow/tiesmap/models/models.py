@@ -73,6 +73,7 @@ from tiesmap.core.formulas import IDENTIFIER, MIN_CLUSTERS, mechanical_definitio
 from tiesmap.index.covariates import check_dyad_year_unit
 from tiesmap.models.inference import (
     TwoWayDemeaner,
+    clip_if_not_psd,
     cluster_vcov,
     dyad_robust_vcov,
     randomisation_inference,
@@ -785,6 +786,9 @@ def fit_model(panel: pd.DataFrame, spec: ModelSpec, *, seed: int | None = None) 
         else:
             fit = _fit_statsmodels(data, spec, kept)
         vcov, df, n_clusters = _variance(fit, coded, spec.inference, k)
+    clipped: float | None = None
+    if spec.inference == "dyad_robust":
+        vcov, clipped = clip_if_not_psd(vcov)
     for record in records:
         if not issubclass(record.category, DeprecationWarning | FutureWarning):
             caught.append(f"{record.category.__name__}: {record.message}")
@@ -795,6 +799,12 @@ def fit_model(panel: pd.DataFrame, spec: ModelSpec, *, seed: int | None = None) 
     crit = stats.t.ppf(0.975, df)
     notes = [spec.notes] if spec.notes else []
     nonpositive = [name for name, v in zip(kept, variance, strict=True) if not v > 0]
+    if clipped is not None:
+        notes.append(
+            f"the {spec.inference.replace('_', '-')} variance was not positive semi-definite (lowest "
+            f"eigenvalue {clipped:.3g}); its negative eigenvalues are set to zero "
+            "(Cameron, Gelbach and Miller 2011)"
+        )
     if nonpositive:
         notes.append(
             f"non-positive {spec.inference} variance for {', '.join(nonpositive)}: SE not reported"
@@ -839,6 +849,7 @@ def fit_model(panel: pd.DataFrame, spec: ModelSpec, *, seed: int | None = None) 
             "dummies" if spec.kind in ("poisson", "negbin", "logit") else "absorbed"
         ),
         "inference": spec.inference,
+        **({"vcov_min_eigenvalue": _num(clipped)} if clipped is not None else {}),
         "inference_label": _inference_label(spec.inference, n_clusters, df),
         "df": int(df),
         "n_clusters": int(n_clusters),

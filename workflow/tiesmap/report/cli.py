@@ -240,7 +240,8 @@ def cmd_scope_text(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     left_out = json.loads(Path(args.codings_scope).read_text(encoding="utf-8"))
-    macros = scope_macros(config, pd.read_parquet(args.index), left_out)
+    covariates = json.loads(Path(args.covariates).read_text(encoding="utf-8"))
+    macros = scope_macros(config, pd.read_parquet(args.index), left_out, covariates)
     write_text(args.out, render_macros(macros))
     return 0
 
@@ -418,6 +419,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "the scope in text: states, years, wars, sources, codings left out (macros)",
         index="tie index parquet",
         codings_scope="codings_scope.json of validate",
+        covariates="covariates.json of the model panel",
         out="macros .tex",
     )
     p = verb("table-scope", cmd_table_scope, "a table that scales: top dyads, states, regions",

@@ -30,7 +30,22 @@ INFERENCE_LABELS = {
 }
 VARIABLE_LABELS = {
     "war_partner": "Either state at war",
+    "cow_war": "Either state in a COW inter-state war",
     "sco_comembers": "Both SCO members",
+    "ideal_point_distance": "UN ideal-point distance",
+    "cinc_ratio": "CINC ratio (stronger/weaker)",
+    "v2x_polyarchy_min": "Polyarchy, less democratic state",
+    "v2x_polyarchy_max": "Polyarchy, more democratic state",
+    "capital_distance_km": "Distance between capitals (km)",
+    "mindist_km": "Minimum distance (km)",
+    "land_contiguity": "Land contiguity",
+    "atop_defense": "ATOP defence pact",
+    "atop_any": "Any ATOP alliance",
+    "mid_ongoing": "Militarised dispute ongoing",
+    "mid_onset": "Militarised dispute onset",
+    "shared_igos": "Shared IGO memberships",
+    "sanctioned_by_west_a": "First state under Western sanctions",
+    "sanctioned_by_west_b": "Second state under Western sanctions",
     "tie_index": "Tie index",
     "n_ties": "Areas with a tie",
     "tiv": "Arms transfers (TIV)",
@@ -254,25 +269,113 @@ def missingness_table(
     return "\n".join(lines)
 
 
-# What the models table says about its covariates; the models the build could not
-# fit (their covariate files absent) are named after it.
-MODELS_NOTE = (
-    "Covariates derivable from the project's own configuration (war periods, SCO membership)"
-)
+# Where each covariate comes from, for the models table's note: the covariates the
+# project derives from its own configuration, and those from third-party data.
+CONFIG_COVARIATES = {"war_partner": "war periods", "sco_comembers": "SCO membership"}
+COVARIATE_SOURCES = {
+    "cow_war": "COW inter-state wars, 1816-2007",
+    "ideal_point_distance": "UN General Assembly ideal points",
+    "cinc_ratio": "COW National Material Capabilities",
+    "v2x_polyarchy_min": "V-Dem",
+    "v2x_polyarchy_max": "V-Dem",
+    "capital_distance_km": "COW capitals",
+    "mindist_km": "CShapes",
+    "land_contiguity": "COW direct contiguity",
+    "atop_defense": "ATOP",
+    "atop_any": "ATOP",
+    "mid_ongoing": "COW MIDs",
+    "mid_onset": "COW MIDs",
+    "shared_igos": "COW IGOs",
+    "sanctioned_by_west_a": "GSDB",
+    "sanctioned_by_west_b": "GSDB",
+}
+MODELS_TITLE = "Models of tie variation"
+# The start of `tiesmap.models.models.fit_model`'s note on separated groups.
+DROPPED_NOTE = "fixed-effect groups without outcome variation dropped"
+
+
+def covariates_note(results: Sequence[Mapping[str, Any]]) -> str:
+    """What the fitted models' covariates are and where they come from, in the order
+    they first appear: "Covariates derivable from the project's own configuration
+    (war periods, SCO membership)" and/or "covariates from third-party data: <label>
+    (<source>), ...". Written from the results, so a scope's table describes its own
+    models rather than the pilot's."""
+    regressors: list[str] = []
+    for result in results:
+        regressors += [r for r in result["regressors"] if r not in regressors]
+    own = [CONFIG_COVARIATES[r] for r in regressors if r in CONFIG_COVARIATES]
+    third = [
+        f"{_in_sentence(variable_label(r))} ({COVARIATE_SOURCES[r]})" if r in COVARIATE_SOURCES
+        else _in_sentence(variable_label(r))
+        for r in regressors
+        if r not in CONFIG_COVARIATES
+    ]  # fmt: skip
+    parts = []
+    if own:
+        parts.append(
+            f"Covariates derivable from the project's own configuration ({', '.join(own)})"
+        )
+    if third:
+        lead = "covariates from third-party data" if own else "Covariates from third-party data"
+        parts.append(f"{lead}: {', '.join(third)}")
+    return "; ".join(parts)
+
+
+def _in_sentence(label: str) -> str:
+    """A label inside a sentence: "Land contiguity" -> "land contiguity", while an
+    acronym stays ("CINC ratio", "UN ideal-point distance")."""
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
+def _model_notes(results: Sequence[Mapping[str, Any]]) -> str:
+    """The fitted models' own notes (a variance that had to be clipped, SEs not
+    reported, no convergence), each after its column number. The fixed-effect groups
+    dropped for want of outcome variation are left out: the table counts them in a
+    row, and their list runs to thousands of dyads in the global scope."""
+    return "; ".join(
+        f"({i}) {note}"
+        for i, r in enumerate(results, start=1)
+        for note in r.get("notes", ())
+        if not note.startswith(DROPPED_NOTE)
+    )
+
+
+def skipped_table(caption: str, label: str, notes: str) -> str:
+    """A table that says no model could be estimated and why, in place of a
+    regression table with no columns (`notes`: LaTeX)."""
+    return "\n".join(
+        [
+            r"\begin{table}[htbp]",
+            r"\centering",
+            rf"\caption{{{caption}}}",
+            rf"\label{{{label}}}",
+            rf"\parbox{{0.9\linewidth}}{{\footnotesize {notes}}}",
+            r"\end{table}",
+            "",
+        ]
+    )
 
 
 def model_table(kind: str, data: Mapping[str, Any]) -> str:
     """The LaTeX table of one models JSON: `models` (the configured models, with the
-    skipped ones named in the notes), `areas` (one model per area) or `missingness`."""
+    skipped ones named in the notes), `areas` (one model per area) or `missingness`.
+    When every configured model was skipped, a table that names them and why."""
     if kind == "models":
-        notes = MODELS_NOTE
-        if data["skipped"]:
-            notes += "; not estimated here: " + "; ".join(
-                f"{s['name']} ({s['reason']})" for s in data["skipped"]
+        skipped = "; ".join(f"{s['name']} ({s['reason']})" for s in data["skipped"])
+        if not data["models"]:
+            text = "No configured model could be estimated in this build"
+            return skipped_table(
+                MODELS_TITLE, "tab:models", escape(f"{text}: {skipped}." if skipped else f"{text}.")
             )
-        return regression_table(
-            data["models"], "Models of tie variation", "tab:models", escape(notes) + "."
-        )
+        notes = covariates_note(data["models"])
+        if skipped:
+            notes += "; not estimated here: " + skipped
+        own = _model_notes(data["models"])
+        if own:
+            notes += ". Notes by column: " + own
+        return regression_table(data["models"], MODELS_TITLE, "tab:models", escape(notes) + ".")
     if kind == "areas":
         notes = "; ".join(f"{s['dependent']}: {s['reason']}" for s in data["skipped"])
         return regression_table(

@@ -63,6 +63,42 @@ def war_text(wars: list[dict[str, Any]], start: int, end: int) -> str:
     return "; ".join(parts) if parts else "none"
 
 
+def model_war_text(
+    config: dict[str, Any], covariates: dict[str, Any] | None, start: int, end: int
+) -> str:
+    """Where the models' war covariate comes from, in words: the configured wars, or
+    (config `wars_from: cow_war_inter`) the COW inter-state wars fought in the period,
+    with their participants, the years the data cover and what happens after them.
+    Said because a war list that ends before the period does would otherwise read as
+    years without war."""
+    from tiesmap.core.config import WAR_COVARIATE
+
+    if config.get("wars_from") != "cow_war_inter":
+        listed = war_text(config["wars"], start, end)
+        return f"The war covariate, war_partner, marks the dyads of a state in the configured wars: {listed}"
+    entry = (covariates or {}).get(WAR_COVARIATE, {})
+    if entry.get("status") != "added":
+        return "The Correlates of War inter-state war data, from which the war covariate comes, were not available to this build"
+    first, last = entry["coverage"]
+    wars = [
+        f"war {w['warnum']} ({w['first']}" + (f"--{w['last']}" if w["last"] > w["first"] else "")
+        + f": {name_list(w['states'], keep=6)})"
+        for w in entry["wars"]
+    ]  # fmt: skip
+    listed = "; ".join(wars) if wars else "none"
+    text = (
+        f"The war covariate, cow_war, marks the dyads of a participant in a Correlates of War inter-state war "
+        f"(the data cover {first}--{last}); the wars with a year in {start}--"
+        f"{min(end, last)} are {listed}"
+    )
+    if end > last:
+        text += (
+            f". The data end in {last}: for {last + 1}--{end} cow_war is missing, not "
+            f"zero, so the models that use it fit {start}--{last} only"
+        )
+    return text
+
+
 def source_phrases(sources: list[str]) -> str:
     """The sources in words (what each supplies), joined as prose: the paper names
     datasets, not the workflow's keys for them."""
@@ -73,10 +109,13 @@ def source_phrases(sources: list[str]) -> str:
 
 
 def scope_macros(
-    config: dict[str, Any], index: pd.DataFrame, left_out: dict[str, Any]
+    config: dict[str, Any],
+    index: pd.DataFrame,
+    left_out: dict[str, Any],
+    covariates: dict[str, Any] | None = None,
 ) -> dict[str, str]:
-    """In-text numbers and phrases of the scope, from the merged config, the panel
-    and the codings left out of the scope."""
+    """In-text numbers and phrases of the scope, from the merged config, the panel,
+    the codings left out of the scope and the covariates report of the model panel."""
     start, end = config["period"]["start"], config["period"]["end"]
     scope = config["scope"]
     states = scope.get("states") or sorted(set(index["state_a"]) | set(index["state_b"]))
@@ -111,6 +150,7 @@ def scope_macros(
         "ScopeNObserved": _int(int(observed.sum())),
         "ScopeNWithTie": _int(int((ties > 0).sum())),
         "ScopeWars": escape(war_text(config["wars"], start, end)).replace(r"\-\-", "--"),
+        "ScopeModelWars": escape(model_war_text(config, covariates, start, end)),
         "ScopeSources": escape(source_phrases(sources)),
         "ScopeCodingsOutsidePeriod": _int(left_out["left_out"]["outside_period"]["events"]),
         "ScopeCodingsOutsideStates": _int(left_out["left_out"]["outside_states"]["events"]),

@@ -195,7 +195,23 @@ CITATIONS: dict[str, dict[str, object]] = {
             'description" Conflict Management and Peace Science 39(4): 470-82.',
         ],
     },
+    "cow_war_inter": {
+        "title": "Correlates of War Inter-State War Data (v. 4.0)",
+        "version": "4.0 (1816-2007)",
+        "bibtexkey": ["sarkeeswayman2010rtw"],
+        "rd": "cow_war_inter.Rd",
+        "references": [
+            "Sarkees, Meredith Reid, and Frank Wheldon Wayman. 2010. Resort to War: A Data "
+            "Guide to Inter-State, Extra-State, Intra-State, and Non-State Wars, 1816-2007. "
+            "Washington DC: CQ Press."
+        ],
+    },
 }
+
+# The years the COW inter-state war data cover (v4.0, its .Rd: "1816-2007"); the file's
+# last war-year is 2003, so its final years hold no war rather than no data. A year
+# after 2007 is unobserved: war participation there is missing, never 0.
+COW_WAR_YEARS = (1816, 2007)
 
 
 def citations_for(names: Iterable[str]) -> list[str]:
@@ -817,6 +833,42 @@ def read_mids(path: str | Path, crosswalk: CowCrosswalk | None = None) -> Adapte
     return _result(out, rejected, len(raw))
 
 
+def read_wars(path: str | Path, crosswalk: CowCrosswalk | None = None) -> AdapterResult:
+    """COW inter-state war participation as state-years: `inter_wars` (how many
+    inter-state wars the state fights in the year, >= 1) and `warnums` (their COW war
+    numbers, ascending, joined by ";"). Only war years are listed; the verb fills 0
+    within `COW_WAR_YEARS`. The file is directed dyad-war-years: both sides of each war
+    appear as `ccode1`, so one side suffices."""
+    raw = _read_rda(path, "cow_war_inter")
+    cw = _crosswalk_for(path, crosswalk, "cow_war_inter")
+    sides = _int_keys(raw[["ccode1", "year", "warnum"]], ["ccode1", "year", "warnum"])
+    sides = sides.rename(columns={"ccode1": "ccode"}).drop_duplicates()
+    years = sides.groupby(["ccode", "year"], as_index=False, sort=True).agg(
+        inter_wars=("warnum", "nunique"),
+        warnums=("warnum", lambda w: ";".join(str(n) for n in sorted(set(w)))),
+    )
+    table, rejected = map_state_year(years, cw, "cow_war_inter")
+    return _result(table, rejected, len(years), war_dyad_years_read=len(raw))
+
+
+def war_list(wars: pd.DataFrame, start: int, end: int) -> list[dict[str, object]]:
+    """The wars of a `read_wars` table with a year in `start`-`end`: COW war number,
+    first and last year in that span, and the participating states (ISO3, sorted)."""
+    inside = wars[wars["year"].between(start, end)]
+    rows = inside.assign(warnum=inside["warnums"].str.split(";")).explode("warnum")
+    out = []
+    for number, group in rows.groupby(rows["warnum"].astype(int), sort=True):
+        out.append(
+            {
+                "warnum": int(number),
+                "first": int(group["year"].min()),
+                "last": int(group["year"].max()),
+                "states": sorted(set(group["iso3"])),
+            }
+        )
+    return out
+
+
 _COUNT = (0.0, None, True)
 _QUANTITY = (0.0, None, False)
 _FLAG = (0.0, 1.0, True)
@@ -907,6 +959,14 @@ TABLE_CHECKS: dict[str, TableSpec] = {
         },
         missing_codes={"fatality": (-9.0,)},
     ),
+    "cow_war_inter": TableSpec(
+        required=(*_DYAD_YEAR, "warnum"),
+        keys=(*_DYAD_YEAR, "warnum"),
+        bounds={
+            "warnum": (1.0, None, True),
+            "year": (float(COW_WAR_YEARS[0]), float(COW_WAR_YEARS[1]), True),
+        },
+    ),
 }
 
 
@@ -922,6 +982,7 @@ READERS = {
     "atop_alliance": read_atop,
     "cow_alliance": read_cow_alliance,
     "cow_mid_ddydisps": read_mids,
+    "cow_war_inter": read_wars,
 }
 
 
