@@ -101,3 +101,42 @@ def test_an_unknown_spec_is_bad_input(model_config, capsys):
     argv = ["model-spec", "--config", str(folder / "config.yaml"), "--panel"]
     assert main([*argv, str(folder / "panel.parquet"), "--spec", "nope", "--out", "x.json"]) == 2
     assert "models.specs" in capsys.readouterr().err
+
+
+def test_a_ppml_that_does_not_converge_is_reported_not_fatal(model_config, monkeypatch):
+    """One model whose estimator stops short (pyfixest's demeaning on a large sparse
+    panel) is listed as not estimated, with the reason; the other models still run.
+    Any other error of the estimator still stops the job."""
+    import pyfixest
+
+    _, config = model_config
+    config["models"]["specs"].append(
+        {
+            "name": "ppml",
+            "kind": "ppml",
+            "formula": "n ~ x1 | dyad + year",
+            "inference": "dyad_robust",
+        }
+    )
+    panel = _panel()
+    fitted = configured_model(panel, config, "ppml")
+    assert "model" in fitted
+
+    def stops(*args, **kwargs):
+        raise ValueError("Demeaning failed after 10000 iterations.")
+
+    monkeypatch.setattr(pyfixest, "fepois", stops)
+    reason = "PPML did not converge (pyfixest: Demeaning failed after 10000 iterations.)"
+    assert configured_model(panel, config, "ppml") == {"name": "ppml", "skipped": reason}
+    result = configured_models(panel, config)
+    assert {"name": "ppml", "reason": reason} in result["skipped"]
+    assert [m["name"] for m in result["models"]] == [
+        "linear_robust", "linear_bootstrap", "counts", "present"
+    ]  # fmt: skip
+
+    def breaks(*args, **kwargs):
+        raise ValueError("the formula is malformed")
+
+    monkeypatch.setattr(pyfixest, "fepois", breaks)
+    with pytest.raises(ValueError, match="malformed"):
+        configured_model(panel, config, "ppml")

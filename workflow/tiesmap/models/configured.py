@@ -15,6 +15,7 @@ import pandas as pd
 
 from tiesmap.models.models import (
     ModelSpec,
+    NotConverged,
     covariate_missingness,
     fit_model,
     leave_one_out,
@@ -38,7 +39,8 @@ def configured_specs(config: Mapping[str, Any]) -> list[tuple[ModelSpec, bool]]:
 
 def configured_model(panel: pd.DataFrame, config: Mapping[str, Any], name: str) -> dict[str, Any]:
     """One configured model, as one job of a split run: {"name", "model": result}, or
-    {"name", "skipped": reason} for an external spec whose covariates are absent."""
+    {"name", "skipped": reason} for an external spec whose covariates are absent, or
+    for a model whose estimator did not converge."""
     found = [(spec, external) for spec, external in configured_specs(config) if spec.name == name]
     if not found:
         raise KeyError(f"no model named {name!r} in models.specs or models.external_specs")
@@ -46,7 +48,10 @@ def configured_model(panel: pd.DataFrame, config: Mapping[str, Any], name: str) 
     missing = absent_columns(panel, spec) if external else []
     if missing:
         return {"name": name, "skipped": "covariates absent: " + ", ".join(missing)}
-    return {"name": name, "model": fit_model(panel, spec, seed=config["seed"])}
+    try:
+        return {"name": name, "model": fit_model(panel, spec, seed=config["seed"])}
+    except NotConverged as err:
+        return {"name": name, "skipped": str(err)}
 
 
 def gather_models(parts: list[dict[str, Any]]) -> dict[str, list]:

@@ -609,6 +609,11 @@ def _fit_statsmodels(data: pd.DataFrame, spec: ModelSpec, kept: list[str]) -> _F
     )
 
 
+class NotConverged(ValueError):
+    """An estimator that stopped before converging: the model is reported as not
+    estimated, with the reason, instead of stopping every other model's job."""
+
+
 def _fit_ppml(data: pd.DataFrame, spec: ModelSpec, kept: list[str]) -> _Fit:
     import pyfixest as pf
     from scipy.special import gammaln
@@ -617,15 +622,20 @@ def _fit_ppml(data: pd.DataFrame, spec: ModelSpec, kept: list[str]) -> _Fit:
     formula = f"{spec.dependent} ~ {' + '.join(kept)}"
     if effects:
         formula += " | " + " + ".join(effects)
-    fit = pf.fepois(
-        formula,
-        data=data,
-        vcov="iid",
-        fixef_rm="none",
-        fixef_tol=1e-12,
-        iwls_tol=1e-12,
-        iwls_maxiter=200,
-    )
+    try:
+        fit = pf.fepois(
+            formula,
+            data=data,
+            vcov="iid",
+            fixef_rm="none",
+            fixef_tol=1e-12,
+            iwls_tol=1e-12,
+            iwls_maxiter=200,
+        )
+    except ValueError as err:
+        if "failed after" not in str(err) and "converge" not in str(err).lower():
+            raise
+        raise NotConverged(f"PPML did not converge (pyfixest: {err})") from None
     if int(fit._N) != len(data):
         raise ValueError(f"model {spec.name!r}: pyfixest dropped {len(data) - fit._N} rows")
     params = fit.coef()[kept].to_numpy(dtype=float)
