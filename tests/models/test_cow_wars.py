@@ -132,3 +132,49 @@ def test_scope_text_names_the_wars_and_the_missing_years():
     assert "not available" in absent
     pilot = {"wars": [{"name": "A war", "state": "RUS", "start": "2022-02-24", "end": None}]}
     assert model_war_text(pilot, None, 2005, 2025).endswith("A war (from 2022)")
+
+
+def test_state_and_dyad_tables_take_the_panels_codes():
+    """SUN/YUG of the reader become the panel's RUS/SRB; a dyad whose order changes
+    is sorted again; codes the panel has, and other tables, pass unchanged."""
+    states = {"RUS", "SRB", "USA", "CHN"}
+    state_year = pd.DataFrame(
+        {"ccode": [365, 365, 345, 2], "iso3": ["SUN", "RUS", "YUG", "USA"],
+         "year": [1991, 1992, 1999, 1999], "cinc": [0.1, 0.05, 0.01, 0.2]}
+    )  # fmt: skip
+    got = cv.in_panel_codes(state_year, states)
+    assert got["iso3"].tolist() == ["RUS", "RUS", "SRB", "USA"]
+    assert got["cinc"].tolist() == state_year["cinc"].tolist()
+    # a code that is not in the panel stays as the reader gave it
+    assert cv.in_panel_codes(state_year, {"USA"})["iso3"].tolist() == state_year["iso3"].tolist()
+    dyad_year = pd.DataFrame(
+        {"dyad": ["SUN-USA", "USA-YUG", "CHN-SUN"], "year": [1990, 1999, 1991],
+         "state_a": ["SUN", "USA", "CHN"], "state_b": ["USA", "YUG", "SUN"],
+         "ccode_a": [365, 2, 710], "ccode_b": [2, 345, 365], "atop_defense": [0, 1, 1]}
+    )  # fmt: skip
+    got = cv.in_panel_codes(dyad_year, states)
+    assert got["dyad"].tolist() == ["RUS-USA", "SRB-USA", "CHN-RUS"]
+    assert got[["state_a", "state_b"]].values.tolist() == [
+        ["RUS", "USA"], ["SRB", "USA"], ["CHN", "RUS"]
+    ]  # fmt: skip
+    assert got[["ccode_a", "ccode_b"]].values.tolist() == [[365, 2], [345, 2], [710, 365]]
+    assert got["atop_defense"].tolist() == [0, 1, 1]
+    other = pd.DataFrame({"iso3": ["SUN"], "year": [1990]})
+    pd.testing.assert_frame_equal(cv.in_panel_codes(other, states), other)
+
+
+def test_russia_and_serbia_get_their_covariates_before_the_splits_end():
+    """Real NMC and ATOP files: Russia in 1990-91 and Serbia in 1992-2005 (the reader's
+    SUN and YUG) have CINC and alliance values in a panel that names them RUS and SRB."""
+    nmc = shared_file("peacesciencer/cow_nmc.rda")
+    atop = shared_file("peacesciencer/atop_alliance.rda")
+    panel = make_panel(dyads=("CHN-RUS", "RUS-SRB", "BLR-RUS"), years=[1990, 1995, 2001])
+    out, report = add_external_covariates(
+        panel, {"peacesciencer_cow_nmc": str(nmc), "peacesciencer_atop_alliance": str(atop)}
+    )
+    assert not np.isnan(at(out, "CHN-RUS", 1990, "cinc_ratio"))
+    assert not np.isnan(at(out, "RUS-SRB", 1995, "cinc_ratio"))
+    assert np.isnan(at(out, "BLR-RUS", 1990, "cinc_ratio"))  # Belarus: a state from 1991
+    assert report["peacesciencer_cow_nmc"]["non_missing"]["cinc_ratio"] == len(panel) - 1
+    # Belarus and Russia: the Collective Security Treaty (1992) and the Union State
+    assert at(out, "BLR-RUS", 2001, "atop_defense") == 1.0

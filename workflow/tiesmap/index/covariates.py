@@ -275,6 +275,50 @@ def add_alliance(
     return _assign(panel, v)
 
 
+def _panel_code(ccodes: pd.Series, codes: pd.Series, states: set[str]) -> pd.Series:
+    """`codes`, with a code the panel lacks replaced by the panel's code of the same
+    COW state (`cow_iso3`) where the panel has that one."""
+    from tiesmap.core.statesystem import cow_iso3
+
+    foreign = ~codes.isin(states)
+    if not foreign.any():
+        return codes
+    lookup = {int(c): cow_iso3(int(c)) for c in ccodes[foreign].unique()}
+    panel = ccodes[foreign].astype(int).map(lookup)
+    return codes.mask(foreign & panel.isin(states), panel).astype(str)
+
+
+def in_panel_codes(table: pd.DataFrame, states: set[str]) -> pd.DataFrame:
+    """A peacesciencer table with each COW state under the ISO3 code the panel uses.
+
+    The reader splits a COW code by year (365 is SUN to 1991, 345 is YUG to 2005),
+    while a panel that follows the state system keeps one continuing state
+    (`tiesmap.core.statesystem.cow_iso3`: RUS, SRB). Without this, Russia's
+    covariates in 1990-91 and Serbia's in 1990-2005 would find no panel state and
+    read as missing. State-year tables (`ccode`, `iso3`) and dyad-year tables
+    (`ccode_a`, `ccode_b`, `state_a`, `state_b`, `dyad`) are recoded; a dyad whose
+    order changes is put back in alphabetical order. Other tables pass unchanged."""
+    columns = set(table.columns)
+    if table.empty:
+        return table
+    if {"ccode", "iso3"} <= columns:
+        return table.assign(iso3=_panel_code(table["ccode"], table["iso3"], states))
+    if not {"ccode_a", "ccode_b", "state_a", "state_b", "dyad"} <= columns:
+        return table
+    a = _panel_code(table["ccode_a"], table["state_a"], states)
+    b = _panel_code(table["ccode_b"], table["state_b"], states)
+    if a.equals(table["state_a"]) and b.equals(table["state_b"]):
+        return table
+    swap = a > b
+    out = table.assign(
+        state_a=a.where(~swap, b),
+        state_b=b.where(~swap, a),
+        ccode_a=table["ccode_a"].where(~swap, table["ccode_b"]),
+        ccode_b=table["ccode_b"].where(~swap, table["ccode_a"]),
+    )
+    return out.assign(dyad=out["state_a"] + "-" + out["state_b"])
+
+
 def wars_in_panel_codes(wars: pd.DataFrame, states: set[str]) -> pd.DataFrame:
     """The war table with each participant under the ISO3 code the panel uses.
 
@@ -284,13 +328,7 @@ def wars_in_panel_codes(wars: pd.DataFrame, states: set[str]) -> pd.DataFrame:
     of 1992 and 1999 would find no panel state and Serbia's dyads would read 0."""
     if "ccode" not in wars.columns or wars.empty:
         return wars
-    from tiesmap.core.statesystem import cow_iso3
-
-    foreign = ~wars["iso3"].isin(states)
-    codes = {int(c): cow_iso3(int(c)) for c in wars.loc[foreign, "ccode"].unique()}
-    panel_code = wars.loc[foreign, "ccode"].astype(int).map(codes)
-    renamed = wars.assign(iso3=wars["iso3"].mask(foreign & panel_code.notna(), panel_code))
-    renamed = renamed.astype({"iso3": str})
+    renamed = in_panel_codes(wars, states)
     if not renamed.duplicated(["iso3", "year"]).any():
         return renamed
     return renamed.groupby(["iso3", "year"], as_index=False, sort=True).agg(

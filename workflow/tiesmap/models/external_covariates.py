@@ -22,6 +22,7 @@ from tiesmap.index.covariates import (
     add_ideal_point_distance,
     add_mid,
     add_sanctions,
+    in_panel_codes,
     wars_in_panel_codes,
 )
 from tiesmap.sources.citations import cites
@@ -60,13 +61,15 @@ def add_external_covariates(
     panel: pd.DataFrame, files: dict[str, str]
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Join every covariate whose file is present (manifest name -> path), in a fixed
-    order; report the columns each added and how many dyad-years they cover.
+    order; report the columns each added and how many dyad-years they cover. Each
+    table names its states as the panel does (`in_panel_codes`).
 
     The COW war file (`WAR_COVARIATE`) is joined only when given: a scope asks for it
     (config `wars_from`), and a scope that does not keeps its report as before. Its
     entry also lists the wars inside the panel's years and the years the data cover,
     for the scope text."""
     steps = _external_steps()
+    states = set(panel["state_a"]) | set(panel["state_b"])
     report: dict[str, Any] = {}
     optional = [WAR_COVARIATE] if WAR_COVARIATE in files else []
     for name in [*EXTERNAL_COVARIATES, *optional]:
@@ -75,7 +78,7 @@ def add_external_covariates(
             continue
         read, verb = steps[name]
         before = set(panel.columns)
-        table = read(files[name]).table
+        table = in_panel_codes(read(files[name]).table, states)  # SUN as RUS, YUG as SRB
         panel = verb(panel, table)
         added = [c for c in panel.columns if c not in before]
         report[name] = {
