@@ -290,3 +290,22 @@ def test_full_names_still_map(name, iso3):
 def test_unknown_name_reason():
     assert to_iso3("Atlantis") is None
     assert unmatched_reason("Atlantis") == "unknown country name or code"
+
+
+def test_remembered_schema_passes_skip_only_what_passed(tmp_path):
+    """The start-up cache of schema passes: a pass is remembered, a failure never is,
+    and changed data are checked again."""
+    from tiesmap.core.config import check_config, load_config
+
+    cache = tmp_path / "passes.txt"
+    config = load_config(Path(__file__).resolve().parents[2] / "config" / "config.yaml")
+    check_config(config, cache_file=cache)
+    assert len(cache.read_text().split()) == 1
+    check_config(config, cache_file=cache)  # read back, nothing added
+    assert len(cache.read_text().split()) == 1
+    bad = {**config, "period": {**config["period"], "start": "1990"}}
+    with pytest.raises(InputError, match="period.start"):
+        check_config(bad, cache_file=cache)
+    with pytest.raises(InputError, match="period.start"):  # still refused: not remembered
+        check_config(bad, cache_file=cache)
+    assert len(cache.read_text().split()) == 1

@@ -6,8 +6,12 @@ from pathlib import Path
 from tiesmap.core.config import check_config, covariate_names
 from tiesmap.core.errors import InputError
 
+# Schema passes and code inputs are remembered under .snakemake/tiesmap/, keyed by
+# the digests of what they depend on, so that a start with nothing to do is cheap.
+VALIDATION_CACHE = ".snakemake/tiesmap/schema_passes.txt"
+
 try:
-    config = check_config(config)
+    config = check_config(config, cache_file=VALIDATION_CACHE)
 except InputError as err:
     sys.stderr.write(f"tiesmap: the configuration is not valid.\n{err}\n")
     sys.exit(2)
@@ -96,7 +100,7 @@ from tiesmap.codings.manifest import (
 )
 
 MANIFEST_FILE = "data/raw/MANIFEST.yaml"
-MANIFEST = load_manifest(MANIFEST_FILE)
+MANIFEST = load_manifest(MANIFEST_FILE, VALIDATION_CACHE)
 PROVIDED_FILES = [e.path for e in MANIFEST if e.provided]
 SOURCE_FILES = present_files(MANIFEST, config["sources"]["use"])
 USED_SOURCES = sorted(SOURCE_FILES)

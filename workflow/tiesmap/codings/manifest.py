@@ -40,10 +40,11 @@ def sha256_of(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def load_manifest(path: str | Path) -> list[Entry]:
-    """Entries of MANIFEST.yaml, schema-checked; paths must stay inside the project."""
+def load_manifest(path: str | Path, cache_file: str | Path | None = None) -> list[Entry]:
+    """Entries of MANIFEST.yaml, schema-checked (passes remembered in `cache_file`);
+    paths must stay inside the project."""
     data = load_yaml(path)
-    validate_against_schema(data, "manifest.schema.yaml", str(path))
+    validate_against_schema(data, "manifest.schema.yaml", str(path), cache_file)
     problems, entries = [], []
     for i, spec in enumerate(data["files"]):
         p = Path(spec["path"])

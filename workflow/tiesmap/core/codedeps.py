@@ -232,9 +232,22 @@ def code_inputs(
 def package_digest(package_dir: Path) -> str:
     """sha256 over the relative path and content of every ``.py`` file of the package:
     what `code_inputs` reads. Hashed once per version of the files (every rule asks)."""
-    files = sorted(package_dir.rglob("*.py"))
-    versions = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
-    return _digest(package_dir, versions)
+    return _digest(package_dir, _versions(str(package_dir)))
+
+
+def _versions(root: str) -> tuple[tuple[str, int, int], ...]:
+    """(path, mtime, size) of every ``.py`` file under `root`, sorted (one scandir walk)."""
+    found, todo = [], [root]
+    while todo:
+        with os.scandir(todo.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    if entry.name != "__pycache__":
+                        todo.append(entry.path)
+                elif entry.name.endswith(".py"):
+                    info = entry.stat()
+                    found.append((entry.path, info.st_mtime_ns, info.st_size))
+    return tuple(sorted(found))
 
 
 @cache

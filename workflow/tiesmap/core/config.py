@@ -40,10 +40,15 @@ def covariate_names(config: dict[str, Any]) -> tuple[str, ...]:
     return EXTERNAL_COVARIATES
 
 
-def check_config(config: dict[str, Any], source: str = "config/config.yaml") -> dict[str, Any]:
-    """Validate a config mapping; YAML dates arrive as `date` and are kept as ISO text."""
+def check_config(
+    config: dict[str, Any],
+    source: str = "config/config.yaml",
+    cache_file: str | Path | None = None,
+) -> dict[str, Any]:
+    """Validate a config mapping; YAML dates arrive as `date` and are kept as ISO text.
+    `cache_file`: remember schema passes (`validate_against_schema`)."""
     config = _dates_to_text(config)
-    validate_against_schema(config, "config.schema.yaml", source)
+    validate_against_schema(config, "config.schema.yaml", source, cache_file)
     problems = []
     if config["period"]["start"] > config["period"]["end"]:
         problems.append(Problem(source, None, "period", None, "start is after end"))

@@ -170,8 +170,17 @@ def decline_iri_grammar() -> None:
     sys.modules.setdefault("rfc3987_syntax", None)
 
 
-def validate_against_schema(data: Any, schema_name: str, source: str) -> None:
-    """Validate `data` against workflow/schemas/<schema_name>; report every violation."""
+def validate_against_schema(
+    data: Any, schema_name: str, source: str, cache_file: str | Path | None = None
+) -> None:
+    """Validate `data` against workflow/schemas/<schema_name>; report every violation.
+
+    With `cache_file`, data that passed before against the same schema and this
+    module's code are not checked again: Snakemake's start then need not import
+    jsonschema (a sixth of a no-op's own time). Only passes are remembered."""
+    key = _validation_key(data, schema_name) if cache_file is not None else None
+    if key is not None and key in _passed(Path(cache_file)):
+        return
     decline_iri_grammar()
     import jsonschema
 
@@ -189,3 +198,36 @@ def validate_against_schema(data: Any, schema_name: str, source: str) -> None:
         problems.append(Problem(source, None, key, value, message))
     if problems:
         raise InputError(problems)
+    if key is not None:
+        _remember_pass(Path(cache_file), key)
+
+
+def _validation_key(data: Any, schema_name: str) -> str:
+    """sha256 of the data, the schema's bytes and this module's source."""
+    import hashlib
+
+    digest = hashlib.sha256(repr(data).encode())
+    digest.update((SCHEMA_DIR / schema_name).read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()
+
+
+def _passed(cache_file: Path) -> list[str]:
+    try:
+        keys = cache_file.read_text(encoding="utf-8").split()
+    except OSError:
+        return []
+    return keys
+
+
+def _remember_pass(cache_file: Path, key: str, keep: int = 64) -> None:
+    """Add `key` to the cache in one step (jobs that start the workflow may race)."""
+    import os
+    import tempfile
+
+    keys = [k for k in _passed(cache_file) if k != key][-(keep - 1) :] + [key]
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=cache_file.name, suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write("\n".join(keys) + "\n")
+    os.replace(tmp, cache_file)
