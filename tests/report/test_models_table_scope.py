@@ -70,3 +70,14 @@ def test_readable_labels_and_model_notes_in_the_table():
     )
     assert "CINC ratio (stronger/weaker) &" in text and "cinc ratio" not in text
     assert "Notes by column: (1) variance clipped." in text
+
+
+def test_small_estimates_are_not_printed_as_zero():
+    from tiesmap.report.model_outputs import estimate
+
+    assert estimate(0.291) == "0.291"  # the usual three decimals
+    assert estimate(0.0005) == "0.001"
+    assert estimate(0.0002) == "0.00020"  # not 0.000
+    assert estimate(-0.00021) == "-0.00021"
+    assert estimate(0.000041) == "0.000041"
+    assert estimate(0.0) == "0.000"

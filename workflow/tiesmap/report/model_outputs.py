@@ -10,6 +10,7 @@ escaped.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -78,6 +79,15 @@ def stars(p: float | None) -> str:
         if p < level:
             return mark
     return ""
+
+
+def estimate(value: float) -> str:
+    """A coefficient or standard error: three decimals, or two significant digits
+    when three decimals would print a non-zero estimate as 0.000 (a per-year index
+    change of 0.0002 across 300,000 dyad-years is an estimate, not a zero)."""
+    if value == 0 or abs(value) >= 0.0005 or not math.isfinite(value):
+        return fmt(value)
+    return fmt(value, min(8, 1 - math.floor(math.log10(abs(value)))))
 
 
 def _number(value: float | None) -> str:
@@ -169,9 +179,9 @@ def regression_table(
         for result in results:
             value = result["params"].get(name)
             if name in result["params"] and value is not None:
-                coefs.append(fmt(value) + stars(result["pvalues"].get(name)))
+                coefs.append(estimate(value) + stars(result["pvalues"].get(name)))
                 se = result["std_errors"].get(name)
-                ses.append(f"({fmt(se)})" if se is not None else "(--)")
+                ses.append(f"({estimate(se)})" if se is not None else "(--)")
             elif name in result.get("dropped_absorbed", ()):
                 coefs.append(r"\textit{absorbed}")
                 ses.append("")
