@@ -640,3 +640,64 @@ def test_citations_match_the_rd_docs(ps_dir, name):
             surname = reference.split(",")[0].split()[-1]
             assert surname in rd, f"{surname} not among {entry['rd']} references"
     assert ps.PACKAGE_CITATION in ps.citations_for([name])
+
+
+def _shared_rivals_by_hand(disputes: list[tuple[str, str, int]], a: str, b: str, year: int,
+                           window: int) -> int:  # fmt: skip
+    """The definition, state by state: third states both a and b disputed with in
+    [year - window + 1, year]."""
+
+    def rivals(state: str) -> set[str]:
+        return {
+            (y if x == state else x)
+            for x, y, t in disputes
+            if state in (x, y) and year - window < t <= year
+        }
+
+    return len((rivals(a) & rivals(b)) - {a, b})
+
+
+def test_shared_rivals_equal_the_definition_by_hand():
+    disputes = [
+        ("AAA", "CCC", 2000), ("BBB", "CCC", 2004), ("AAA", "DDD", 2001),
+        ("BBB", "DDD", 2012), ("AAA", "BBB", 2003), ("CCC", "EEE", 2005),
+        ("DDD", "EEE", 2006), ("AAA", "EEE", 2008),
+    ]  # fmt: skip
+    mids = pd.DataFrame(disputes, columns=["state_a", "state_b", "year"])
+    mids.insert(0, "dyad", mids["state_a"] + "-" + mids["state_b"])
+    for col in ("cowmidongoing", "cowmidonset", "hostlev"):
+        mids[col] = 1
+    states = ["AAA", "BBB", "CCC", "DDD", "EEE"]
+    dyads = [f"{a}-{b}" for i, a in enumerate(states) for b in states[i + 1 :]]
+    panel = make_panel(dyads=dyads, years=range(2000, 2016))
+    for window in (1, 5, 10):
+        out = cv.add_shared_rivals(panel, mids, window=window, coverage=(2000, 2014))
+        for row in out.itertuples():
+            expected = (
+                _shared_rivals_by_hand(disputes, row.state_a, row.state_b, row.year, window)
+                if row.year <= 2014
+                else np.nan
+            )
+            got = row.shared_rivals
+            assert (np.isnan(got) and np.isnan(expected)) or got == expected, (row, window)
+    # AAA and BBB: both disputed CCC (2000, 2004) within ten years of 2004
+    ten = cv.add_shared_rivals(panel, mids, coverage=(2000, 2014))
+    assert ten.loc[(ten["dyad"] == "AAA-BBB") & (ten["year"] == 2004), "shared_rivals"].item() == 1
+    with pytest.raises(ValueError, match="at least one year"):
+        cv.shared_rival_counts(mids, window=0)
+
+
+@pytest.mark.shared
+def test_shared_rivals_on_the_real_mid_file(ps_tables):
+    """Real MID dispute dyad-years through the verb the model panel uses: every
+    count equals the definition applied state by state."""
+    mids = ps_tables("cow_mid_ddydisps").table
+    panel = make_panel(dyads=("CHN-IND", "IND-PAK", "PRK-USA", "CHN-RUS"), years=[1999, 2010])
+    out = cv.add_disputes(panel, mids)
+    assert {"mid_ongoing", "shared_rivals"} <= set(out.columns)
+    disputes = list(zip(mids["state_a"], mids["state_b"], mids["year"].astype(int), strict=True))
+    for row in out.itertuples():
+        assert row.shared_rivals == _shared_rivals_by_hand(
+            disputes, row.state_a, row.state_b, row.year, 10
+        ), row
+    assert out["shared_rivals"].max() > 0

@@ -435,6 +435,62 @@ def add_mid(
     )
 
 
+def shared_rival_counts(mids: pd.DataFrame, window: int = 10) -> pd.DataFrame:
+    """(dyad, year, shared_rivals) for every pair of states with a rival in common.
+
+    A state's rivals in year t are the states it was in a militarized dispute with
+    (a MID dispute dyad-year) in t or the `window` - 1 years before; a dyad's shared
+    rivals are the third states that are rivals of both. Pairs are formed within
+    each (rival, year) group, so the work grows with the rivals per state, not with
+    the number of dyads."""
+    if window < 1:
+        raise ValueError("the rivalry window must be at least one year")
+    disputes = mids[["state_a", "state_b", "year"]].astype({"year": "int64"})
+    sides = pd.concat(
+        [
+            disputes.rename(columns={"state_a": "state", "state_b": "rival"}),
+            disputes.rename(columns={"state_b": "state", "state_a": "rival"}),
+        ],
+        ignore_index=True,
+    )
+    spread = pd.concat(
+        [sides.assign(year=sides["year"] + k) for k in range(window)], ignore_index=True
+    ).drop_duplicates(ignore_index=True)
+    pairs = spread.merge(spread, on=["rival", "year"], suffixes=("_1", "_2"))
+    pairs = pairs[pairs["state_1"] < pairs["state_2"]]
+    counts = pairs.groupby(["state_1", "state_2", "year"], sort=True).size()
+    out = counts.rename("shared_rivals").reset_index()
+    out.insert(0, "dyad", out["state_1"] + "-" + out["state_2"])
+    return out[["dyad", "year", "shared_rivals"]]
+
+
+@cites("miller2022peacesciencer", "ps_cow_mid_ddydisps")
+def add_shared_rivals(
+    panel: pd.DataFrame,
+    mids: pd.DataFrame,
+    *,
+    window: int = 10,
+    coverage: tuple[int, int] | None = None,
+) -> pd.DataFrame:
+    """`shared_rivals`: how many third states both states of the dyad had a
+    militarized dispute with in the year or the `window` - 1 years before
+    (`shared_rival_counts`, from MID dispute dyad-years, `read_mids`). A common enemy
+    is a classic reason to align; 0 inside the MID data's years, NaN outside."""
+    check_dyad_year_unit(panel)
+    first, last = _coverage(mids, coverage)
+    table = shared_rival_counts(mids, window)
+    table = table[table["year"].between(first, last)]  # later disputes are unobserved
+    v = _dyad_values(panel, table, ["shared_rivals"], "shared rivals", (first, last))
+    return _assign(panel, {"shared_rivals": v["shared_rivals"]})
+
+
+@cites("miller2022peacesciencer", "ps_cow_mid_ddydisps")
+def add_disputes(panel: pd.DataFrame, mids: pd.DataFrame) -> pd.DataFrame:
+    """The covariates of the MID file: the dyad's own disputes (`add_mid`) and the
+    rivals its states share (`add_shared_rivals`)."""
+    return add_shared_rivals(add_mid(panel, mids), mids)
+
+
 @cites("bailey2017unga")
 def add_ideal_point_distance(
     panel: pd.DataFrame, ideal_points: pd.DataFrame, measure: str = DEFAULT_MEASURE
