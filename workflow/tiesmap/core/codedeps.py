@@ -16,10 +16,11 @@ import ast
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
+
+from tiesmap.core.atomic import replace_file
 
 PACKAGE = "tiesmap"
 
@@ -270,12 +271,7 @@ def _read_cache(path: Path) -> dict:
 
 
 def _write_cache(path: Path, content: dict) -> None:
-    """Replace the cache in one step (jobs that start the workflow at once may race)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(content, out, sort_keys=True)
-    os.replace(tmp, path)
+    replace_file(path, lambda out: json.dump(content, out, sort_keys=True))
 
 
 def _code_inputs(

@@ -221,13 +221,8 @@ def _passed(cache_file: Path) -> list[str]:
 
 
 def _remember_pass(cache_file: Path, key: str, keep: int = 64) -> None:
-    """Add `key` to the cache in one step (jobs that start the workflow may race)."""
-    import os
-    import tempfile
+    """Add `key` to the cache (the last `keep` passes are kept)."""
+    from tiesmap.core.atomic import replace_file
 
     keys = [k for k in _passed(cache_file) if k != key][-(keep - 1) :] + [key]
-    cache_file.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=cache_file.name, suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write("\n".join(keys) + "\n")
-    os.replace(tmp, cache_file)
+    replace_file(cache_file, lambda out: out.write("\n".join(keys) + "\n"))
