@@ -174,3 +174,28 @@ def test_stream_chunks_are_coalesced():
     ]
     merged = coalesce_streams(outs)
     assert [o.get("text") for o in merged] == ["ab\n", "w", None, "c"]
+
+
+def test_paper_without_latexmk_is_one_clear_error(tmp_path, monkeypatch, capsys):
+    """A machine set up without `make tex` gets the file and the fix, exit 2, no traceback."""
+    from tiesmap import cli
+
+    tex = tmp_path / "paper" / "main.tex"
+    tex.parent.mkdir()
+    tex.write_text("\\documentclass{article}\\begin{document}x\\end{document}\n")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    argv = [
+        "paper",
+        "--tex",
+        str(tex),
+        "--outdir",
+        str(tmp_path / "o"),
+        "--out",
+        str(tmp_path / "paper.pdf"),
+    ]
+    code = cli.main(argv)
+    err = capsys.readouterr().err
+    assert code != 0
+    assert "latexmk is not on PATH: run `make tex`" in err and str(tex) in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "paper.pdf").exists()

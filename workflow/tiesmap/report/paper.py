@@ -75,6 +75,11 @@ def build_pdf(
         *(results_tex_dir(tex, results) if results_dir else []),
         tex.name,
     ]
+    if shutil.which("latexmk") is None:
+        # A machine set up without `make tex` (TeX Live) gets one line, not a traceback.
+        raise InputError(
+            [Problem(str(tex), None, None, None, "latexmk is not on PATH: run `make tex`")]
+        )
     run = subprocess.run(cmd, cwd=tex.parent, env=env, capture_output=True, text=True)
     print(run.stdout)
     log_path = outdir / f"{tex.stem}.log"
