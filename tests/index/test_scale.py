@@ -391,6 +391,50 @@ def test_monte_carlo_equals_oracle(seed):
         pd.testing.assert_frame_equal(a, b, check_exact=True)
 
 
+def _brute_ranks(means: np.ndarray) -> np.ndarray:
+    """Rank of dyad i in draw d: 1 + dyads with a stronger mean + earlier dyads with
+    the same mean (no mean counts as the weakest), by direct comparison."""
+    s = np.nan_to_num(means, nan=-np.inf)  # dyads x draws
+    n = len(s)
+    ranks = np.empty(s.T.shape, dtype=np.intp)
+    for d in range(s.shape[1]):
+        for i in range(n):
+            earlier_ties = sum(s[j, d] == s[i, d] for j in range(i))
+            ranks[d, i] = 1 + int((s[:, d] > s[i, d]).sum()) + earlier_ties
+    return ranks
+
+
+@pytest.mark.parametrize("threads", [1, 3])
+def test_ranks_per_draw_break_ties_by_panel_order(threads):
+    rng = np.random.default_rng(4)
+    means = rng.integers(0, 4, size=(9, 11)).astype(float)  # many ties
+    means[2, :3] = np.nan  # a dyad without a mean in some draws ranks last
+    got = scale._ranks_per_draw(means, threads)
+    assert np.array_equal(got, _brute_ranks(means))
+    assert sorted(got[0].tolist()) == list(range(1, 10))
+
+
+@pytest.mark.parametrize("n_dyads", [7, 5000])
+def test_rank_quantiles_equal_numpy(n_dyads):
+    # 5,000 dyads takes the row-sort path, 7 the rank histograms.
+    rng = np.random.default_rng(n_dyads)
+    ranks = np.argsort(rng.random((40, n_dyads)), axis=1) + 1  # draws x dyads, ranks 1..D
+    got = scale._rank_quantiles(ranks, np.array([0.05, 0.5, 0.95]))
+    expected = np.quantile(ranks, [0.05, 0.5, 0.95], axis=0).T
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+
+
+def test_segment_sums_equal_reduceat():
+    rng = np.random.default_rng(8)
+    values = rng.random((23, 17))
+    starts = np.array([0, 4, 5, 19])
+    np.testing.assert_allclose(
+        scale._segment_sums(values, starts), np.add.reduceat(values, starts, axis=0), rtol=1e-14
+    )
+    counts = scale._segment_sums(values > 0.5, starts)
+    assert np.array_equal(counts, np.add.reduceat(values > 0.5, starts, axis=0, dtype=float))
+
+
 def test_monte_carlo_refuses_geometric_zscores():
     space = _space(draws=20, normalisations=("zscore",))
     scores = np.random.default_rng(0).random((1, 10, 5))

@@ -41,8 +41,9 @@ k up to 1e-16 (e.g. six events of 1/3).
 from __future__ import annotations
 
 import math
+import threading
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations, product
 from pathlib import Path
@@ -1220,7 +1221,8 @@ def _row_quantiles_inplace(values: np.ndarray, q: np.ndarray) -> np.ndarray:
     previous = np.floor(virtual).astype(np.intp)
     following = np.minimum(previous + 1, n - 1)
     gamma = virtual - previous
-    a, b = values[finite][:, previous], values[finite][:, following]
+    # Gather the few columns first, then the rows: `values[finite]` would copy the block.
+    a, b = values[:, previous][finite], values[:, following][finite]
     diff = b - a
     lerp = a + diff * gamma
     high = np.broadcast_to(gamma >= 0.5, lerp.shape)
@@ -1234,14 +1236,15 @@ def _row_quantiles_inplace(values: np.ndarray, q: np.ndarray) -> np.ndarray:
 
 
 def _rank_quantiles(ranks: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """`np.quantile(ranks, q, axis=1).T` for integer ranks 1..D (ranks: dyads x draws),
-    from each dyad's histogram of ranks instead of sorting its draws."""
-    n_dyads, n = ranks.shape
+    """`np.quantile(ranks, q, axis=0).T` for integer ranks 1..D (ranks: draws x
+    dyads, as `_ranks_per_draw` gives them), from each dyad's histogram of ranks
+    instead of sorting its draws."""
+    n, n_dyads = ranks.shape
     if n_dyads == 0 or n == 0:
         return np.full((n_dyads, q.size), np.nan)
     if n_dyads > 4096:  # the D x D histogram would be large: sort instead
-        return _row_quantiles_inplace(ranks.astype(float), q)
-    keys = (ranks - 1) + np.arange(n_dyads)[:, None] * n_dyads
+        return _row_quantiles_inplace(ranks.T.astype(float), q)
+    keys = (ranks - 1) + np.arange(n_dyads)[None, :] * n_dyads
     cum = np.cumsum(np.bincount(keys.ravel(), minlength=n_dyads * n_dyads).reshape(n_dyads, -1), 1)
     virtual = (n - 1) * q
     previous = np.floor(virtual).astype(np.intp)
@@ -1259,13 +1262,15 @@ def _rank_quantiles(ranks: np.ndarray, q: np.ndarray) -> np.ndarray:
     return lerp
 
 
-def _row_medians(values: np.ndarray) -> np.ndarray:
-    """`np.nanmedian(values, axis=1)` (all-NaN rows give NaN, silently)."""
+def _row_medians(values: np.ndarray, threads: int = 1) -> np.ndarray:
+    """`np.nanmedian(values, axis=1)` (all-NaN rows give NaN, silently); the rows
+    are sorted on `threads` threads."""
     n = values.shape[1]
     out = np.full(values.shape[0], np.nan)
     if n == 0:
         return out
-    ordered = np.sort(values, axis=1)
+    ordered = values.copy()
+    _on_threads(lambda lo, hi: ordered[lo:hi].sort(axis=1), len(out), threads)
     finite = ~np.isnan(ordered[:, -1])
     middle = ordered[finite][:, n // 2]
     out[finite] = middle if n % 2 else (ordered[finite][:, n // 2 - 1] + middle) / 2
@@ -1366,40 +1371,48 @@ def _fill_block(
     lo: int,
     hi: int,
     offset: float,
+    into: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Index values of rows lo:hi under the draws in `columns` (scores[s - first] is
     scenario s), and which rows have no area present in every / some scenario drawn.
 
     Draws come in (scenario, aggregation) groups, each filling contiguous columns
-    with one matrix product (in place) instead of scattering them."""
+    with one matrix product instead of scattering them. A group is computed in a
+    small array that stays in cache and copied into the block once: done in place
+    in the block, each step touches hundreds of rows far apart (about 1.2x slower).
+    The values go into `into` when given (rows lo:hi x the columns)."""
     c_start, c_end = columns
-    values = np.empty((hi - lo, c_end - c_start))
-    none_present = np.ones(hi - lo, dtype=bool)  # in every scenario drawn
-    some_none = np.zeros(hi - lo, dtype=bool)  # in at least one
+    values = np.empty((hi - lo, c_end - c_start)) if into is None else into
+    own = [seg for seg in plan.segments if c_start <= seg[2] and seg[3] <= c_end]
+    if not own:
+        return values, np.ones(hi - lo, dtype=bool), np.zeros(hi - lo, dtype=bool)
+    # The block's scores of the scenarios drawn, prepared once for all their groups.
+    low, high = min(seg[0] for seg in own), max(seg[0] for seg in own)
+    drawn = np.unique([seg[0] for seg in own]) - low
+    block = scores[low - first : high - first + 1, lo:hi]  # scenarios x rows x areas
+    present = ~np.isnan(block)
+    empty = ~present.any(axis=2)[drawn]
+    filled = np.where(present, block, 0.0)
+    weight_present = present.astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        for s, geo, c0, c1 in plan.segments:
-            if c0 < c_start or c1 > c_end:
-                continue
-            block = scores[s - first, lo:hi]
-            present = ~np.isnan(block)
-            empty = ~present.any(axis=1)
-            none_present &= empty
-            some_none |= empty
-            filled = np.where(present, block, 0.0)
+        logs = np.log(filled + offset) * present if any(seg[1] for seg in own) else None
+        for s, geo, c0, c1 in own:
             w = plan.sorted_weights[c0:c1].T
-            total = present.astype(float) @ w
-            out = values[:, c0 - c_start : c1 - c_start]  # a view: computed in place
+            total = weight_present[s - low] @ w
             if geo:
-                np.matmul(np.log(filled + offset) * present, w, out=out)
+                out = np.matmul(logs[s - low], w)
                 out /= total
                 np.exp(out, out=out)
                 out -= offset
                 np.maximum(out, 0.0, out=out)
             else:
-                np.matmul(filled, w, out=out)
+                out = np.matmul(filled[s - low], w)
                 out /= total
+            values[:, c0 - c_start : c1 - c_start] = out
             # Where total == 0 (no area present, or only zero-weight ones) the
             # numerator is 0 too, so out is already 0/0 = NaN, as in the reference.
+    # Rows with no area present in every / in some scenario drawn.
+    none_present, some_none = empty.all(axis=0), empty.any(axis=0)
     return values, none_present, some_none
 
 
@@ -1420,7 +1433,7 @@ def _reduce_block(
     if positive and np.array_equal(none_present, some_none):
         # NaN exactly in the rows with no area present, under every draw.
         values[none_present] = 0.0
-        sums = np.add.reduceat(values, seg, axis=0)
+        sums = _segment_sums(values, seg)
         values[none_present] = np.nan
         if np.isnan(sums).any():  # NaN from elsewhere (e.g. log of a negative)
             sums = None
@@ -1429,11 +1442,37 @@ def _reduce_block(
             counts = np.broadcast_to(counts, sums.shape)
     if sums is None:
         missing = np.isnan(values)
-        sums = np.add.reduceat(np.where(missing, 0.0, values), seg, axis=0)
-        counts = np.add.reduceat(~missing, seg, axis=0, dtype=float)
+        sums = _segment_sums(np.where(missing, 0.0, values), seg)
+        counts = _segment_sums(~missing, seg)
         del missing
     quantiles = _row_quantiles_inplace(values, _Q)  # sorts the rows: after the sums
     return quantiles, block_codes[seg], sums, counts
+
+
+def _segment_sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """`np.add.reduceat(values, starts, axis=0)` as floats, for runs of whole rows
+    (a block holds a few dyads): one column-wise sum per run is about 3x faster
+    than reduceat along the rows."""
+    sums = np.empty((len(starts), values.shape[1]))
+    for k, (a, b) in enumerate(zip(starts, [*starts[1:], len(values)], strict=True)):
+        np.sum(values[a:b], axis=0, out=sums[k])
+    return sums
+
+
+class _BlockBuffers:
+    """One reusable rows x draws array per thread for the blocks of a Monte Carlo,
+    instead of a fresh array of tens of MB for every block."""
+
+    def __init__(self, step: int, columns: int) -> None:
+        self._shape = (step, columns)
+        self._local = threading.local()
+
+    def get(self, rows: int) -> np.ndarray:
+        """The first `rows` rows of this thread's array (C-contiguous)."""
+        buffer = getattr(self._local, "buffer", None)
+        if buffer is None:
+            buffer = self._local.buffer = np.empty(self._shape)
+        return buffer[:rows]
 
 
 def _in_blocks(func: Any, n_rows: int, step: int, threads: int) -> Iterator[tuple]:
@@ -1449,6 +1488,30 @@ def _in_blocks(func: Any, n_rows: int, step: int, threads: int) -> Iterator[tupl
         yield from map(func, blocks)
 
 
+def _on_threads(func: Callable[[int, int], None], n_rows: int, threads: int) -> None:
+    """func(lo, hi) on `threads` contiguous runs of rows at once (for row-wise
+    numpy steps, which release the GIL)."""
+    step = max(1, -(-n_rows // max(1, threads)))
+    for _ in _in_blocks(lambda lo: func(lo, min(lo + step, n_rows)), n_rows, step, threads):
+        pass
+
+
+def _ranks_per_draw(means: np.ndarray, threads: int) -> np.ndarray:
+    """Rank of each dyad in each draw (draws x dyads; 1 = strongest mean index, a
+    dyad with no mean ranks last). A stable sort of each draw's strengths, so tied
+    dyads keep the panel's order; the draws are split over `threads` threads."""
+    strength = np.ascontiguousarray(-np.nan_to_num(means, nan=-np.inf).T)  # draws x dyads
+    ranks = np.empty(strength.shape, dtype=np.intp)
+    positions = np.arange(1, strength.shape[1] + 1)[None, :]
+
+    def rank(lo: int, hi: int) -> None:
+        order = np.argsort(strength[lo:hi], axis=1, kind="stable")
+        np.put_along_axis(ranks[lo:hi], order, positions, axis=1)
+
+    _on_threads(rank, len(strength), threads)
+    return ranks
+
+
 def _dyad_codes(dyads: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(first row of each dyad, dyad code of each row); rows sorted by dyad."""
     new_dyad = np.r_[True, dyads[1:] != dyads[:-1]]
@@ -1462,6 +1525,7 @@ def _summarise(
     plan: DrawPlan,
     labels: list[tuple],
     space: Any,
+    threads: int,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The outputs of `monte_carlo` from its reduced blocks (lo, hi, quantiles,
     codes, sums, counts), whose per-dyad sums are added in block order."""
@@ -1476,13 +1540,7 @@ def _summarise(
     with np.errstate(invalid="ignore"):
         means = dyad_sum / dyad_n
     del dyad_sum, dyad_n
-    # Ranks per draw: stable argsort along contiguous rows of the transposed means.
-    strength = np.ascontiguousarray(-np.nan_to_num(means, nan=-np.inf).T)
-    ranking = np.argsort(strength, axis=1, kind="stable")
-    del strength
-    ranks = np.empty_like(ranking)
-    np.put_along_axis(ranks, ranking, np.arange(1, len(starts) + 1)[None, :], axis=1)
-    rank_q = _rank_quantiles(ranks.T, _Q)
+    rank_q = _rank_quantiles(_ranks_per_draw(means, threads), _Q)
     rows = pd.DataFrame(quantiles, columns=["index_p05", "index_median", "index_p95"])
     ranks_df = pd.DataFrame(
         {
@@ -1490,7 +1548,7 @@ def _summarise(
             "rank_p05": rank_q[:, 0],
             "rank_median": rank_q[:, 1],
             "rank_p95": rank_q[:, 2],
-            "mean_index_median": _row_medians(means),
+            "mean_index_median": _row_medians(means, threads),
         }
     )
     draws = pd.DataFrame(
@@ -1531,14 +1589,16 @@ def monte_carlo(
     plan = draw_plan(space, labels, scores.shape[2], seed, block_values)
     n_rows = scores.shape[1]
     _, codes = _dyad_codes(dyads)
+    buffers = _BlockBuffers(plan.step, space.draws)
 
     def run_block(lo: int) -> tuple:
         hi = min(lo + plan.step, n_rows)
-        filled = _fill_block(scores, 0, plan, (0, space.draws), lo, hi, space.offset)
+        out = buffers.get(hi - lo)
+        filled = _fill_block(scores, 0, plan, (0, space.draws), lo, hi, space.offset, out)
         return lo, hi, *_reduce_block(*filled, codes[lo:hi], plan.positive)
 
     blocks = _in_blocks(run_block, n_rows, plan.step, threads)
-    return _summarise(blocks, n_rows, dyads, plan, labels, space)
+    return _summarise(blocks, n_rows, dyads, plan, labels, space, threads)
 
 
 def monte_carlo_part(
@@ -1567,8 +1627,10 @@ def monte_carlo_part(
 
     def run_block(lo: int) -> None:  # blocks write disjoint rows: no block is queued
         hi = min(lo + plan.step, n_rows)
-        filled = _fill_block(scores, scenarios.start, plan, columns, lo, hi, space.offset)
-        values[lo:hi], none_present[lo:hi], some_none[lo:hi] = filled
+        filled = _fill_block(
+            scores, scenarios.start, plan, columns, lo, hi, space.offset, values[lo:hi]
+        )
+        _, none_present[lo:hi], some_none[lo:hi] = filled
 
     for _ in _in_blocks(run_block, n_rows, plan.step, threads):
         pass
@@ -1600,10 +1662,11 @@ def monte_carlo_gather(
     none_present = np.logical_and.reduce([every for _, every, _ in parts])
     some_none = np.logical_or.reduce([some for _, _, some in parts])
     _, codes = _dyad_codes(dyads)
+    buffers = _BlockBuffers(plan.step, space.draws)
 
     def run_block(lo: int) -> tuple:
         hi = min(lo + plan.step, n_rows)
-        values = np.hstack([np.asarray(v[lo:hi]) for v, _, _ in parts])
+        values = np.concatenate([v[lo:hi] for v, _, _ in parts], axis=1, out=buffers.get(hi - lo))
         return (
             lo,
             hi,
@@ -1613,4 +1676,4 @@ def monte_carlo_gather(
         )
 
     blocks = _in_blocks(run_block, n_rows, plan.step, threads)
-    return _summarise(blocks, n_rows, dyads, plan, labels, space)
+    return _summarise(blocks, n_rows, dyads, plan, labels, space, threads)
