@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tiesmap.core import codedeps
 from tiesmap.core.codedeps import closure, code_inputs, notebook_modules, verb_modules
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -184,3 +185,21 @@ def test_notebook_edits_reach_the_cached_answer(package, tmp_path):
     with_import = code_inputs(package, "index", notebook=notebook, cache_file=cache)
     assert str(package / "index" / "unused.py") in with_import
     assert str(package / "index" / "unused.py") not in plain
+
+
+def test_one_index_answers_every_rule_from_one_reading(package, tmp_path, monkeypatch):
+    """What common.smk uses: one CodeInputIndex for all rules gives the uncached
+    answers, and a later start on the same code reads them back unparsed."""
+    cache = tmp_path / "code_inputs.json"
+    expected = code_inputs(package, "index")
+    index = codedeps.CodeInputIndex(package, cache)
+    assert index("index") == expected
+    assert json.loads(cache.read_text())["digest"] == codedeps.package_digest(package)
+
+    def no_parsing(*args):
+        raise AssertionError("an unchanged package was parsed again")
+
+    monkeypatch.setattr(codedeps, "_code_inputs", no_parsing)
+    assert codedeps.CodeInputIndex(package, cache)("index") == expected
+    with pytest.raises(AssertionError, match="parsed again"):
+        codedeps.CodeInputIndex(package, cache)("figure", ["tiesmap.report.figures.heat"])

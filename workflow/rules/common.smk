@@ -51,7 +51,9 @@ PACKAGE = "workflow/tiesmap"
 CODE_INPUTS_CACHE = ".snakemake/tiesmap/code_inputs.json"
 
 
-from tiesmap.core.codedeps import code_inputs
+from tiesmap.core.codedeps import CodeInputIndex
+
+CODE_INPUTS = CodeInputIndex(PACKAGE, CODE_INPUTS_CACHE)
 
 
 def code_for(verb, *modules, notebook=None):
@@ -60,7 +62,7 @@ def code_for(verb, *modules, notebook=None):
     them reruns exactly the rules that depend on it. `modules` names modules the
     verb loads by name at run time; `notebook` adds a notebook's own imports. The
     answers are cached under the digest of the package's files (CODE_INPUTS_CACHE)."""
-    return code_inputs(PACKAGE, verb, modules, notebook, CODE_INPUTS_CACHE)
+    return CODE_INPUTS(verb, modules, notebook)
 
 
 def coder_file(coder):

@@ -217,17 +217,37 @@ def code_inputs(
     extra = tuple(extra)
     if cache_file is None:
         return _code_inputs(Path(package_dir), verb, extra, notebook)
-    digest = package_digest(Path(package_dir))
-    notebook_digest = (
-        hashlib.sha256(Path(notebook).read_bytes()).hexdigest() if notebook is not None else None
-    )
-    key = "\t".join([verb, ",".join(sorted(extra)), str(notebook or ""), notebook_digest or ""])
-    stored = _read_cache(Path(cache_file))
-    entries = stored.get("entries", {}) if stored.get("digest") == digest else {}
-    if key not in entries:
-        entries[key] = _code_inputs(Path(package_dir), verb, extra, notebook)
-        _write_cache(Path(cache_file), {"digest": digest, "entries": entries})
-    return list(entries[key])
+    return CodeInputIndex(package_dir, cache_file)(verb, extra, notebook)
+
+
+class CodeInputIndex:
+    """`code_inputs` of many verbs against one reading of the package and its cache.
+
+    A workflow asks for every rule's code inputs while it parses, when the files
+    cannot change: hashing the package and reading the cache once for all rules,
+    not once per rule, is most of what a start with nothing to do spends on this.
+    """
+
+    def __init__(self, package_dir: str | Path, cache_file: str | Path) -> None:
+        self.package_dir = Path(package_dir)
+        self.cache_file = Path(cache_file)
+        self.digest = package_digest(self.package_dir)
+        stored = _read_cache(self.cache_file)
+        entries = stored.get("entries", {}) if stored.get("digest") == self.digest else {}
+        self.entries: dict = dict(entries) if isinstance(entries, dict) else {}
+
+    def __call__(
+        self, verb: str, extra: Iterable[str] = (), notebook: str | Path | None = None
+    ) -> list[str]:
+        extra = tuple(extra)
+        notebook_digest = (
+            hashlib.sha256(Path(notebook).read_bytes()).hexdigest() if notebook is not None else ""
+        )
+        key = "\t".join([verb, ",".join(sorted(extra)), str(notebook or ""), notebook_digest])
+        if key not in self.entries:
+            self.entries[key] = _code_inputs(self.package_dir, verb, extra, notebook)
+            _write_cache(self.cache_file, {"digest": self.digest, "entries": self.entries})
+        return list(self.entries[key])
 
 
 def package_digest(package_dir: Path) -> str:
