@@ -20,10 +20,13 @@ from tests.oracles import fit_twoway_fe_dyad_robust
 from tiesmap.models.inference import (
     TwoWayDemeaner,
     _permutation_blocks,
+    _scaled_gram,
     cluster_vcov,
     dyad_robust_meat,
     dyad_robust_se,
     dyad_robust_vcov,
+    group_codes,
+    group_sums,
     randomisation_inference,
     two_way_cluster_vcov,
     unordered_dyad_codes,
@@ -57,6 +60,54 @@ def random_dyad_rows(rng, n_states, n_obs, n_years):
     frame = pd.DataFrame(rows, columns=["state_a", "state_b", "year"])
     frame["dyad"] = ["-".join(sorted(p)) for p in zip(frame.state_a, frame.state_b, strict=True)]
     return frame
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        np.array([3, 0, 2, 2, 1, 0]),  # codes already: returned as they are
+        np.array([7, 3, 3, 11, 7]),  # gaps
+        np.array([2015, 1990, 2001, 1990], dtype=np.int64),  # years: an offset
+        np.array([-4, 9, -4, 0]),  # negative
+        np.array([5, 2, 5], dtype=np.uint64),
+        np.array([10**12, 3, 10**12, 7]),  # a range far wider than the data: hashed
+        np.array(["CHN-RUS", "IRN-RUS", "CHN-RUS", "CHN-IRN"], dtype=object),
+    ],
+)
+def test_group_codes_are_numpy_uniques_inverse(labels):
+    uniques, inverse = np.unique(labels, return_inverse=True)
+    codes, n = group_codes(labels)
+    assert n == len(uniques)
+    np.testing.assert_array_equal(codes, inverse)
+
+
+@pytest.mark.parametrize("columns", [1, 3, 8, 9, 20])
+def test_group_sums_equal_a_loop_on_both_paths(columns):
+    """Up to 8 columns are summed by bincount, more by a sparse product."""
+    rng = np.random.default_rng(columns)
+    codes = rng.integers(0, 7, size=300)
+    values = rng.normal(size=(300, columns))
+    want = np.array([values[codes == g].sum(axis=0) for g in range(9)])  # two groups empty
+    np.testing.assert_allclose(group_sums(values, codes, 9), want, atol=1e-12)
+
+
+def test_scaled_gram_in_blocks_equals_the_dense_product(monkeypatch):
+    from scipy import sparse
+
+    import tiesmap.models.inference as inference
+
+    rng = np.random.default_rng(3)
+    big, small = rng.integers(0, 40, size=500), rng.integers(0, 6, size=500)
+    big[:40] = np.arange(40)
+    cross = sparse.csr_array((np.ones(500), (big, small)), shape=(40, 6))
+    count = np.bincount(big, minlength=40).astype(float)
+    dense = cross.toarray()
+    want = dense.T @ (dense / count[:, None])
+    monkeypatch.setattr(inference, "_GRAM_BLOCK", 6 * 7)  # 7 rows a block: 6 blocks
+    np.testing.assert_allclose(_scaled_gram(cross, count), want, atol=1e-12)
 
 
 # --------------------------------------------------------------------------- the meat

@@ -62,14 +62,25 @@ def _vector(values: ArrayLike, n: int, name: str) -> NDArray[np.generic]:
     return arr
 
 
-def _codes(labels: ArrayLike) -> tuple[IntArray, int]:
+def group_codes(labels: ArrayLike) -> tuple[IntArray, int]:
     """Integer codes 0..G-1 for arbitrary labels (in sorted label order), and G.
 
-    By hashing (pandas.factorize, sorting only the G distinct labels), not by
-    sorting all n labels: the same codes as numpy.unique's inverse, many times
-    faster for string labels. Missing labels fall back to numpy.unique.
+    Integers of a range no wider than the data (codes already, years, packed
+    pair keys) are ranked by one bincount, without hashing. Other labels
+    are hashed (pandas.factorize, sorting only the G distinct labels), not
+    sorted: the same codes as numpy.unique's inverse, many times faster for
+    strings. Missing labels fall back to numpy.unique.
     """
     arr = np.asarray(labels).ravel()
+    if arr.dtype.kind in "iu" and arr.size:
+        low, high = int(arr.min()), int(arr.max())
+        if high - low < 4 * arr.size + 1024:
+            ints = (arr - low if low else arr).astype(np.intp, copy=False)
+            present = np.bincount(ints, minlength=high - low + 1) > 0
+            if present.all():
+                return ints, high - low + 1
+            rank = np.cumsum(present, dtype=np.intp) - 1
+            return rank[ints], int(rank[-1]) + 1
     codes, uniques = pd.factorize(arr, sort=True)
     if codes.size and codes.min() < 0:
         _, inverse = np.unique(arr, return_inverse=True)
@@ -78,13 +89,24 @@ def _codes(labels: ArrayLike) -> tuple[IntArray, int]:
     return codes.astype(np.intp, copy=False), len(uniques)
 
 
-def _group_sums(values: FloatArray, codes: IntArray, n_groups: int) -> FloatArray:
+# Up to this many columns, one weighted bincount per column is faster than
+# building a sparse incidence matrix; beyond it, one sparse product is.
+_BINCOUNT_COLUMNS = 8
+
+
+def group_sums(values: FloatArray, codes: IntArray, n_groups: int) -> FloatArray:
     """Column sums of `values` within each group: an (n_groups, m) array.
 
-    A sparse 0/1 incidence matrix does this in one O(n m) product for any number
-    of columns, which is why every meat below is computed from group sums.
+    Either way the cost is O(n m) for any number of columns, which is why every
+    meat below is computed from group sums: a weighted bincount per column for
+    a few columns, one product with a sparse 0/1 incidence matrix for many.
     """
-    n = values.shape[0]
+    n, m = values.shape
+    if m <= _BINCOUNT_COLUMNS:
+        out = np.empty((n_groups, m))
+        for j in range(m):
+            out[:, j] = np.bincount(codes, weights=values[:, j], minlength=n_groups)
+        return out
     incidence = sparse.csr_array(
         (np.ones(n), (codes, np.arange(n))), shape=(n_groups, n), dtype=float
     )
@@ -186,7 +208,7 @@ def state_codes(state_a: ArrayLike, state_b: ArrayLike) -> tuple[IntArray, IntAr
     b = np.asarray(state_b)
     if a.ndim != 1 or a.shape != b.shape:
         raise ValueError(f"state_a and state_b must be vectors of one length: {a.shape}, {b.shape}")
-    codes, n_states = _codes(np.concatenate([a, b]))
+    codes, n_states = group_codes(np.concatenate([a, b]))
     code_a, code_b = codes[: a.shape[0]], codes[a.shape[0] :]
     if np.any(code_a == code_b):
         raise ValueError(f"{int(np.sum(code_a == code_b))} observations pair a state with itself")
@@ -202,7 +224,7 @@ def unordered_dyad_codes(state_a: ArrayLike, state_b: ArrayLike) -> tuple[IntArr
     code_a, code_b, n_states = state_codes(state_a, state_b)
     low = np.minimum(code_a, code_b).astype(np.int64)
     high = np.maximum(code_a, code_b).astype(np.int64)
-    return _codes(low * n_states + high)
+    return group_codes(low * n_states + high)
 
 
 # --------------------------------------------------------------------------- meats
@@ -211,8 +233,8 @@ def unordered_dyad_codes(state_a: ArrayLike, state_b: ArrayLike) -> tuple[IntArr
 def cluster_meat(scores: ArrayLike, clusters: ArrayLike) -> FloatArray:
     """sum_g U_g U_g', U_g the summed scores of cluster g (no small-sample factor)."""
     U = _as_2d(scores)
-    codes, n_groups = _codes(_vector(clusters, U.shape[0], "clusters"))
-    sums = _group_sums(U, codes, n_groups)
+    codes, n_groups = group_codes(_vector(clusters, U.shape[0], "clusters"))
+    sums = group_sums(U, codes, n_groups)
     return _symmetric(sums.T @ sums)
 
 
@@ -244,9 +266,9 @@ def dyad_robust_meat(scores: ArrayLike, state_a: ArrayLike, state_b: ArrayLike) 
     code_a, code_b, n_states = state_codes(
         _vector(state_a, U.shape[0], "state_a"), _vector(state_b, U.shape[0], "state_b")
     )
-    by_state = _group_sums(U, code_a, n_states) + _group_sums(U, code_b, n_states)
+    by_state = group_sums(U, code_a, n_states) + group_sums(U, code_b, n_states)
     dyad, n_dyads = unordered_dyad_codes(state_a, state_b)
-    by_dyad = _group_sums(U, dyad, n_dyads)
+    by_dyad = group_sums(U, dyad, n_dyads)
     return _symmetric(by_state.T @ by_state - by_dyad.T @ by_dyad)
 
 
@@ -339,7 +361,7 @@ def cluster_vcov(
     B = _bread(Xm, bread)
     vcov = B @ cluster_meat(U, clusters) @ B
     if small_sample:
-        _, n_groups = _codes(clusters)
+        _, n_groups = group_codes(clusters)
         k = Xm.shape[1] if n_params is None else n_params
         vcov = vcov * small_sample_factor(n_groups, Xm.shape[0], k)
     return _symmetric(vcov)
@@ -381,13 +403,34 @@ def two_way_cluster_vcov(
     for labels, sign in ((code_a, 1.0), (code_b, 1.0), (pair, -1.0)):
         part = B @ cluster_meat(U, labels) @ B
         if small_sample:
-            part = part * small_sample_factor(_codes(labels)[1], n, k)
+            part = part * small_sample_factor(group_codes(labels)[1], n, k)
         total += sign * part
     total = _symmetric(total)
     return _clip_negative_eigenvalues(total) if clip_negative else total
 
 
 # --------------------------------------------------------------------------- within
+
+
+# Cells of the (big x small) incidence matrix made dense at a time: bounded memory.
+_GRAM_BLOCK = 1 << 22
+
+
+def _scaled_gram(cross: sparse.csr_array, count_big: FloatArray) -> FloatArray:
+    """C' diag(1/count_big) C for the (big x small) incidence C, as a dense array.
+
+    A sparse product costs the sum over big levels of their squared numbers of
+    small levels (dyads x years^2 in a balanced panel); dense blocks of rows
+    give the same sum to BLAS, with memory bounded by the block.
+    """
+    n_big, n_small = cross.shape
+    gram = np.zeros((n_small, n_small))
+    rows = max(1, _GRAM_BLOCK // max(n_small, 1))
+    for start in range(0, n_big, rows):
+        stop = min(start + rows, n_big)
+        block = cross[start:stop].toarray()
+        gram += (block / count_big[start:stop, None]).T @ block
+    return gram
 
 
 @dataclass(frozen=True)
@@ -414,16 +457,15 @@ class TwoWayDemeaner:
 
     @classmethod
     def from_labels(cls, first: ArrayLike, second: ArrayLike) -> TwoWayDemeaner:
-        code1, n1 = _codes(first)
-        code2, n2 = _codes(_vector(second, code1.shape[0], "second"))
+        code1, n1 = group_codes(first)
+        code2, n2 = group_codes(_vector(second, code1.shape[0], "second"))
         if n1 < n2:
             code1, n1, code2, n2 = code2, n2, code1, n1
         n = code1.shape[0]
         count_big = np.bincount(code1, minlength=n1).astype(float)
         count_small = np.bincount(code2, minlength=n2).astype(float)
         cross = sparse.csr_array((np.ones(n), (code1, code2)), shape=(n1, n2), dtype=float)
-        scaled = sparse.diags_array(1.0 / count_big) @ cross
-        gram = np.diag(count_small) - np.asarray((cross.T @ scaled).todense())
+        gram = np.diag(count_small) - _scaled_gram(cross, count_big)
         # One null direction per connected component of the bipartite graph;
         # a relative cut-off removes it without touching genuine eigenvalues.
         gram_pinv = pinvh(_symmetric(gram), rtol=1e-10)
@@ -437,10 +479,13 @@ class TwoWayDemeaner:
             raise ValueError(f"expected {self.big.shape[0]} rows, got {V.shape[0]}")
         n_big = self.count_big.shape[0]
         n_small = self.gram_pinv.shape[0]
-        demeaned = V - (_group_sums(V, self.big, n_big) / self.count_big[:, None])[self.big]
-        gamma = self.gram_pinv @ _group_sums(demeaned, self.small, n_small)
+        # np.take gathers rows about twice as fast as fancy indexing
+        means = group_sums(V, self.big, n_big) / self.count_big[:, None]
+        out = V - np.take(means, self.big, axis=0)
+        gamma = self.gram_pinv @ group_sums(out, self.small, n_small)
+        out -= np.take(gamma, self.small, axis=0)
         back = np.asarray(self.cross @ gamma) / self.count_big[:, None]
-        out = demeaned - gamma[self.small] + back[self.big]
+        out += np.take(back, self.big, axis=0)
         return out[:, 0] if arr.ndim == 1 else out
 
 
@@ -557,14 +602,14 @@ def wild_cluster_bootstrap(
             _vector(state_a, n, "state_a"), _vector(state_b, n, "state_b")
         )
     else:
-        codes, n_groups = _codes(_vector(clusters, n, "clusters"))
+        codes, n_groups = group_codes(_vector(clusters, n, "clusters"))
     factor = small_sample_factor(n_groups, n, k)
 
     A = np.linalg.inv(Xm.T @ Xm)
     h = Xm @ A[column]  # a_j' x_i: observation i's weight in coefficient j
     beta = A @ (Xm.T @ yv)
     resid = yv - Xm @ beta
-    se = np.sqrt(factor * np.sum(_group_sums((h * resid)[:, None], codes, n_groups) ** 2))
+    se = np.sqrt(factor * np.sum(group_sums((h * resid)[:, None], codes, n_groups) ** 2))
 
     others = np.delete(Xm, column, axis=1)
     xj = Xm[:, column]
@@ -579,9 +624,9 @@ def wild_cluster_bootstrap(
     chunks, n_draws, enumerated = _weight_chunks(
         weights, n_groups, n_boot, rng, BOOTSTRAP_CHUNK // max(1, n_boot)
     )
-    V = _group_sums(Xm * h[:, None], codes, n_groups)  # rows X_g'X_g a_j
-    C0 = _group_sums(Xm * e0[:, None], codes, n_groups)  # rows c_g = X_g'e_g
-    C1 = _group_sums(Xm * r[:, None], codes, n_groups)
+    V = group_sums(Xm * h[:, None], codes, n_groups)  # rows X_g'X_g a_j
+    C0 = group_sums(Xm * e0[:, None], codes, n_groups)  # rows c_g = X_g'e_g
+    C1 = group_sums(Xm * r[:, None], codes, n_groups)
     q0, q1 = C0 @ A[column], C1 @ A[column]
 
     # Bootstrap scores q_g w_gb - v_g' A C'w_b for each cluster g and draw b, in
@@ -733,8 +778,8 @@ def randomisation_inference(
     yv = np.asarray(y, dtype=float).ravel()
     if yv.shape[0] != n:
         raise ValueError(f"X has {n} rows but y has {yv.shape[0]}")
-    dyad_codes, n_dyads = _codes(_vector(dyad, n, "dyad"))
-    year_codes, _ = _codes(_vector(year, n, "year"))
+    dyad_codes, n_dyads = group_codes(_vector(dyad, n, "dyad"))
+    year_codes, _ = group_codes(_vector(year, n, "year"))
     code_a, code_b, n_states = state_codes(
         _vector(state_a, n, "state_a"), _vector(state_b, n, "state_b")
     )
@@ -754,8 +799,8 @@ def randomisation_inference(
         if statistic == "coef":
             return coef
         psi = x * (y_tilde[:, None] - x * coef) / sxx
-        by_state = _group_sums(psi, code_a, n_states) + _group_sums(psi, code_b, n_states)
-        by_dyad = _group_sums(psi, pair, n_pairs)
+        by_state = group_sums(psi, code_a, n_states) + group_sums(psi, code_b, n_states)
+        by_dyad = group_sums(psi, pair, n_pairs)
         variance = factor * ((by_state**2).sum(0) - (by_dyad**2).sum(0))
         with np.errstate(divide="ignore", invalid="ignore"):
             t = coef / np.sqrt(variance)

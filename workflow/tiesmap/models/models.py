@@ -76,6 +76,8 @@ from tiesmap.models.inference import (
     clip_if_not_psd,
     cluster_vcov,
     dyad_robust_vcov,
+    group_codes,
+    group_sums,
     randomisation_inference,
     state_codes,
     two_way_cluster_vcov,
@@ -275,17 +277,9 @@ def _num(value: Any) -> float | None:
     return value if np.isfinite(value) else None
 
 
-def _codes(values: pd.Series) -> tuple[np.ndarray, int]:
-    codes, uniques = pd.factorize(values, sort=True)
-    return codes, len(uniques)
-
-
 def _weighted_means(V: np.ndarray, codes: np.ndarray, n: int, w: np.ndarray) -> np.ndarray:
     total = np.bincount(codes, weights=w, minlength=n)
-    sums = np.column_stack(
-        [np.bincount(codes, weights=w * V[:, j], minlength=n) for j in range(V.shape[1])]
-    )
-    return (sums / total[:, None])[codes]
+    return np.take(group_sums(w[:, None] * V, codes, n) / total[:, None], codes, axis=0)
 
 
 def within(
@@ -313,7 +307,7 @@ def within(
     w = np.ones(V.shape[0]) if weights is None else np.asarray(weights, dtype=float)
     if not effects:
         return V - (w @ V / w.sum())[None, :]
-    groups = [_codes(data[e]) for e in effects]
+    groups = [group_codes(data[e].to_numpy()) for e in effects]
     scale = 1.0 + np.abs(V).max(initial=0.0)
     for _ in range(max_iter):
         change = 0.0
@@ -326,46 +320,62 @@ def within(
     raise RuntimeError(f"weighted within transformation did not converge in {max_iter} sweeps")
 
 
-def _strictly_sorted(panel: pd.DataFrame) -> bool:
-    """True when rows run by dyad, then by strictly increasing year within a dyad."""
+def _dyad_runs(panel: pd.DataFrame) -> np.ndarray | None:
+    """Each row's dyad code when rows run by dyad, then by strictly increasing
+    year within a dyad (as the workflow writes the panel); None otherwise.
+
+    Sorted labels make the codes a count of label changes, in label order, so
+    a sorted panel is coded without hashing its dyad strings.
+    """
     if not {"dyad", "year", "state_a", "state_b"} <= set(panel.columns) or len(panel) < 2:
-        return False
+        return None
     dyad = panel["dyad"].to_numpy()
     year = panel["year"].to_numpy()
     try:
-        same = dyad[1:] == dyad[:-1]
-        ordered = (dyad[1:] > dyad[:-1]) | (same & (year[1:] > year[:-1]))
+        changed = dyad[1:] != dyad[:-1]
+        ordered = (dyad[1:] > dyad[:-1]) | (~changed & (year[1:] > year[:-1]))
     except TypeError:  # labels that do not compare
-        return False
-    return bool(np.all(ordered))
+        return None
+    if not np.all(ordered):
+        return None
+    codes = np.zeros(len(dyad), dtype=np.intp)
+    np.cumsum(changed, out=codes[1:])
+    return codes
 
 
-def _prepare(panel: pd.DataFrame, spec: ModelSpec) -> tuple[pd.DataFrame, int]:
-    """Rows used by the model (listwise deletion), sorted; and how many were dropped.
+def _prepare(panel: pd.DataFrame, spec: ModelSpec) -> tuple[pd.DataFrame, int, np.ndarray | None]:
+    """Rows used by the model (listwise deletion), sorted; how many were dropped;
+    and their dyad codes when the panel came sorted (see `_dyad_runs`).
 
     A panel already strictly sorted by (dyad, year), as the workflow writes it, is
     one row per dyad-year by that fact, and is neither checked again nor re-sorted.
     """
-    presorted = _strictly_sorted(panel)
-    if not presorted:
+    runs = _dyad_runs(panel)
+    if runs is None:
         check_dyad_year_unit(panel)
     columns = [spec.dependent, *spec.regressors]
     missing = [c for c in columns if c not in panel.columns]
     if missing:
         raise ValueError(f"model {spec.name!r}: panel lacks columns {missing}")
     data = panel[["dyad", "year", "state_a", "state_b", *columns]]
-    complete = data[columns].notna().all(axis=1)
-    data = data[complete].astype({c: float for c in columns})
-    if presorted:
-        data = data.reset_index(drop=True)
-    else:
+    complete = data[columns].notna().all(axis=1).to_numpy()
+    n_missing = int((~complete).sum())
+    if n_missing:
+        data = data[complete]
+        runs = None if runs is None else runs[complete]
+    cast = {c: float for c in columns if data[c].dtype != np.float64}
+    if cast:
+        data = data.astype(cast)
+    if runs is None:
         data = data.sort_values(["dyad", "year"], ignore_index=True)
+    else:  # `data` is a copy of its own: relabel its rows without copying again
+        data.index = pd.RangeIndex(len(data))
     y = data[spec.dependent]
     if spec.kind in COUNT_KINDS and (y < 0).any():
         raise ValueError(f"model {spec.name!r}: {spec.kind} needs a non-negative dependent")
     if spec.kind in BINARY_KINDS and not y.isin([0.0, 1.0]).all():
         raise ValueError(f"model {spec.name!r}: {spec.kind} needs a 0/1 dependent")
-    return data, int((~complete).sum())
+    return data, n_missing, runs
 
 
 def _drop_separated(
@@ -390,17 +400,34 @@ def _drop_separated(
     return data.reset_index(drop=True), {e: sorted(v) for e, v in dropped.items()}
 
 
-def _coded(data: pd.DataFrame) -> pd.DataFrame:
+def _coded(data: pd.DataFrame, runs: np.ndarray | None = None) -> pd.DataFrame:
     """`data` with dyad, year and both states as integer codes in sorted label order.
 
     The codes order groups as the labels do, so every group sum, and hence every
     number, is the one the labels give; coding once spares each later step its
     own pass over n strings. Both states share one code list (`state_codes`).
+    `runs`: the rows' dyad codes from `_dyad_runs` (gaps allowed); when each
+    dyad keeps one pair of states, only the first row of each dyad is coded.
     """
-    code_a, code_b, _ = state_codes(data["state_a"].to_numpy(), data["state_b"].to_numpy())
+    a, b = data["state_a"].to_numpy(), data["state_b"].to_numpy()
+    if runs is None:
+        dyad = group_codes(data["dyad"].to_numpy())[0]
+        code_a, code_b, _ = state_codes(a, b)
+    else:
+        dyad = group_codes(runs)[0]
+        first = np.flatnonzero(np.r_[True, dyad[1:] != dyad[:-1]])
+        new = np.zeros(len(dyad), dtype=bool)
+        new[first] = True
+        constant = all(np.all((v[1:] == v[:-1]) | new[1:]) for v in (a, b))
+        if constant:
+            code_a, code_b, _ = state_codes(a[first], b[first])
+            counts = np.diff(np.r_[first, len(dyad)])
+            code_a, code_b = np.repeat(code_a, counts), np.repeat(code_b, counts)
+        else:  # a dyad label over more than one pair of states: code every row
+            code_a, code_b, _ = state_codes(a, b)
     return data.assign(
-        dyad=_codes(data["dyad"])[0],
-        year=_codes(data["year"])[0],
+        dyad=dyad,
+        year=group_codes(data["year"].to_numpy())[0],
         state_a=code_a,
         state_b=code_b,
     )
@@ -454,12 +481,9 @@ class _Fit:
 
 
 def _group_means(values: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
-    """Each row's group mean of `values` (n x m), by bincount."""
+    """Each row's group mean of `values` (n x m)."""
     count = np.bincount(codes, minlength=n).astype(float)
-    means = np.column_stack(
-        [np.bincount(codes, weights=values[:, j], minlength=n) for j in range(values.shape[1])]
-    )
-    return (means / count[:, None])[codes]
+    return np.take(group_sums(values, codes, n) / count[:, None], codes, axis=0)
 
 
 def _fit_twoway_linear(
@@ -761,18 +785,21 @@ def fit_model(panel: pd.DataFrame, spec: ModelSpec, *, seed: int | None = None) 
     """
     from scipy import stats  # imported where a fit needs it
 
-    data, n_missing = _prepare(panel, spec)
+    data, n_missing, runs = _prepare(panel, spec)
     data, separated = _drop_separated(data, spec)
+    if any(separated.values()):
+        runs = None  # rows were dropped: code the labels
     where = f"model {spec.name!r}"
     if len(data) == 0:
         raise ValueError(
             f"{where}: no observations left after dropping fixed-effect groups "
             "without outcome variation"
         )
-    if data[spec.dependent].nunique() < 2:
+    outcome = data[spec.dependent].to_numpy()
+    if outcome.min() == outcome.max():
         raise ValueError(f"{where}: {spec.dependent} does not vary")
     effects = spec.effects or ()
-    coded = _coded(data)
+    coded = _coded(data, runs)
     twoway_linear = spec.kind in LINEAR_KINDS and sorted(effects) == sorted(EFFECTS)
     yx_within = None
     if twoway_linear:  # one exact within transformation serves every step below
