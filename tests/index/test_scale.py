@@ -515,3 +515,40 @@ def test_run_all_writes_results_json(tmp_path):
     report = json.loads(out.read_text())
     assert {"cpu", "cores", "ram_gb", "python", "packages"} <= set(report["machine"])
     assert report["benchmarks"]["bench_sipri_read.py"]["result"]["benchmark"] == "sipri_read"
+
+
+def test_same_shape_workflow_has_the_pilots_jobs_and_files(tmp_path):
+    """The no-op benchmark's bare workflow: one rule per job of a detailed summary,
+    with that job's files (a file named twice once; removed temp files as temp),
+    planned by Snakemake with nothing to do once built."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        import bench_pilot_build as bench
+    finally:
+        sys.path.remove(str(BENCH))
+    head = "output_file\tdate\trule\tlog-file(s)\tinput-file(s)\tshellcmd\tstatus\tplan"
+    rows = [
+        "a.csv\t-\tmake_a\tlogs/a.log\tsrc/x.txt,code.py\tcmd\tok\tno update",
+        "a.csv\t-\tmake_a\tlogs/a.log\tsrc/x.txt,code.py\tcmd\tok\tno update",
+        "part.npy\t-\tmake_a\tlogs/a.log\tsrc/x.txt,code.py\tcmd\tremoved temp file\tno update",
+        "b.csv\t-\tmake_b\t-\ta.csv,part.npy\tcmd\tok\tno update",
+    ]
+    jobs = bench.dag_jobs("\n".join([head, *rows]))
+    assert jobs == [
+        {"output": ["a.csv"], "temp": ["part.npy"], "input": ["src/x.txt", "code.py"],
+         "log": ["logs/a.log"]},
+        {"output": ["b.csv"], "temp": [], "input": ["a.csv", "part.npy"], "log": []},
+    ]  # fmt: skip
+    text = bench.same_shape_snakefile(jobs)
+    assert "'src/x.txt'" in text and "temp('part.npy')" in text
+    with pytest.raises(ValueError, match="braces"):
+        bench.same_shape_snakefile([{**jobs[0], "input": ["src/{x}.txt"]}])
+    (tmp_path / "Snakefile").write_text(text, encoding="utf-8")
+    (tmp_path / "src").mkdir()
+    for source in ("src/x.txt", "code.py"):
+        (tmp_path / source).touch()
+    smk = [sys.executable, "-m", "snakemake", "--cores", "1"]
+    subprocess.run(smk, cwd=tmp_path, check=True, capture_output=True)
+    assert (tmp_path / "b.csv").exists() and not (tmp_path / "part.npy").exists()
+    plan = subprocess.run([*smk, "-n"], cwd=tmp_path, check=True, capture_output=True, text=True)
+    assert "Nothing to be done" in plan.stdout + plan.stderr
